@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaturityConfig(AppConfig):
+    name = "maturity"
+    verbose_name = _("Modenhet")
+
+    def ready(self) -> None:
+        from maturity import receivers  # noqa: F401  (connects the signal receivers)

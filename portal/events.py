@@ -1,0 +1,58 @@
+"""Recording domain events: the audit trail of every change to an idea or initiative."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from portal.models import DomainEvent, Organisation, User
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """JSON-safe values of the given fields; foreign keys are stored as their ids."""
+    encoder = DjangoJSONEncoder()
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)
+        if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+            value = encoder.default(value)
+        values[name] = value
+    return values
+
+
+def record_event(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    subject: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> DomainEvent:
+    """Append an event. Must run inside the transaction that makes the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside the transaction of the change.")
+    return DomainEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        subject_type=subject._meta.label_lower,
+        subject_id=subject.pk,
+        before=before or {},
+        after=after or {},
+        occurred_at=occurred_at or timezone.now(),
+    )
+
+
+def history_for(subject: models.Model) -> models.QuerySet[DomainEvent]:
+    """The events of one object, oldest first, with their actors."""
+    return DomainEvent.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=subject.pk
+    ).select_related("actor")

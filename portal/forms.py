@@ -1,0 +1,42 @@
+"""Form rendering in Designsystemet's markup, shared by every app's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Renders every field with templates/forms/field.html (label, help, error, input)."""
+
+    field_template_name = "forms/field.html"
+
+
+INPUT_WIDGETS = (forms.widgets.Input, forms.Textarea, forms.Select)
+
+
+class DesignsystemetFormMixin:
+    """Adds Designsystemet's classes to the widgets of a form."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, INPUT_WIDGETS) and not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "ds-input")
+
+
+class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
+    """allauth's login form with visible labels only (placeholders are not labels)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+        # The template shows the «forgot password» link beside the button instead.
+        self.fields["password"].help_text = ""

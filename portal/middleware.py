@@ -1,0 +1,45 @@
+"""Attach the user's organisation membership to the request, and turn away non-members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from portal.models import Membership
+
+
+class MembershipMiddleware:
+    """Sets request.membership and request.organisation for logged-in users.
+
+    Runs after LoginRequiredMiddleware, so a view that needs login gets a member or a 403.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        membership = None
+        if request.user.is_authenticated:
+            membership = (
+                Membership.objects.select_related("organisation", "unit")
+                .filter(user=request.user)
+                .order_by("created_at")
+                .first()
+            )
+        request.membership = membership  # type: ignore[attr-defined]
+        request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
+        public = not getattr(view_func, "login_required", True)
+        if membership is None and not public and request.user.is_authenticated:
+            raise PermissionDenied("Not a member of any organisation.")

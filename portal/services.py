@@ -1,0 +1,51 @@
+"""Writes to the organisation/user core."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal.models import Membership, Organisation, Role, Unit, User
+from portal.signals import organisation_created
+
+
+@transaction.atomic
+def create_organisation(*, name: str, kommunenummer: str, slug: str) -> Organisation:
+    """Create a municipality with every app's defaults (phases, types, staircase…)."""
+    organisation = Organisation(name=name, kommunenummer=kommunenummer, slug=slug)
+    organisation.full_clean()
+    organisation.save()
+    organisation_created.send(sender=Organisation, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def ensure_organisation(*, name: str, kommunenummer: str, slug: str) -> Organisation:
+    """The organisation with this kommunenummer, created or topped up with missing defaults."""
+    organisation = Organisation.objects.filter(kommunenummer=kommunenummer).first()
+    if organisation is None:
+        return create_organisation(name=name, kommunenummer=kommunenummer, slug=slug)
+    organisation_created.send(sender=Organisation, organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def add_member(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: Role = Role.STAFF,
+    first_name: str = "",
+    last_name: str = "",
+    unit: Unit | None = None,
+    password: str | None = None,
+) -> Membership:
+    """Give a person (created if new) a role in the organisation."""
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise ValueError("The unit belongs to another organisation.")
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "unit": unit}
+    )
+    return membership

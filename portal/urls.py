@@ -1,0 +1,41 @@
+"""The root URLconf: the one place that knows every app.
+
+Only the allauth views Nyttig uses are mounted: staff are invited by their municipality,
+so there is no sign-up, email management or login by code. Their names are allauth's own,
+which allauth's templates and redirects reverse.
+"""
+
+from __future__ import annotations
+
+from allauth.account import views as account
+from django.urls import include, path, re_path
+
+from ideas import views as idea_views
+from portal import views
+
+account_patterns = [
+    path("logg-inn/", account.login, name="account_login"),
+    path("logg-ut/", account.logout, name="account_logout"),
+    path("inaktiv/", account.account_inactive, name="account_inactive"),
+    path("passord/endre/", account.password_change, name="account_change_password"),
+    path("passord/nytt/", account.password_set, name="account_set_password"),
+    path("passord/glemt/", account.password_reset, name="account_reset_password"),
+    path("passord/glemt/sendt/", account.password_reset_done, name="account_reset_password_done"),
+    re_path(
+        r"^passord/glemt/nokkel/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        account.password_reset_from_key,
+        name="account_reset_password_from_key",
+    ),
+    path(
+        "passord/glemt/ferdig/",
+        account.password_reset_from_key_done,
+        name="account_reset_password_from_key_done",
+    ),
+]
+
+urlpatterns = [
+    path("", idea_views.home, name="home"),
+    path("helse/", views.health, name="health"),
+    path("konto/", include(account_patterns)),
+    path("ideer/", include("ideas.urls")),
+]

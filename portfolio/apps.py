@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioConfig(AppConfig):
+    name = "portfolio"
+    verbose_name = _("Portefølje")
+
+    def ready(self) -> None:
+        from portfolio import receivers  # noqa: F401  (connects the signal receivers)
