@@ -1,0 +1,73 @@
+# Nyttig: `make run` for a local demo, `make test` for the whole check.
+# Every docker-compose service starts through the targets here (serve, worker, beat).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	echo $$p; break; fi; done)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 3
+
+.PHONY: install run migrate seed serve worker beat test lint typecheck pytest messages lock bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Fant ikke Python 3.12 eller nyere (python3.13/python3.12)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Local demo: SQLite and in-process tasks unless DATABASE_URL / REDIS_URL are set.
+run: seed
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production web process (docker compose "web"): migrations, static files, gunicorn.
+serve: migrate
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $(WEB_CONCURRENCY) --access-logfile - --forwarded-allow-ips='*'
+
+worker: install
+	$(BIN)/celery --app portal worker --loglevel INFO --concurrency $${CELERY_CONCURRENCY:-2}
+
+beat: install
+	$(BIN)/celery --app portal beat --loglevel INFO --schedule $${CELERY_BEAT_SCHEDULE_FILE:-/tmp/celerybeat-schedule}
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy portal ideas portfolio maturity
+
+pytest: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+messages: install
+	$(BIN)/python manage.py makemessages --locale nb --ignore '.venv/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale nb --ignore '.venv/*'
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^nyttig' > constraints.txt
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

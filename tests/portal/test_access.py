@@ -1,0 +1,127 @@
+"""One access table for every URL: role × URL → expected status.
+
+Anonymous users are sent to the login page, other organisations' objects are 404 (not 403,
+which would confirm they exist), and a wrong role is 403. A URL pattern that is missing
+from the table fails `test_every_url_pattern_is_in_the_access_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ideas.models import Idea
+from portal.models import User
+
+LOGIN = "login"  # a redirect to the login page
+ROLES = ("anonymous", "staff", "board", "leader", "admin", "outsider")
+
+
+@dataclass(frozen=True)
+class Row:
+    anonymous: int | str
+    staff: int | str
+    board: int | str
+    leader: int | str
+    admin: int | str
+    outsider: int | str
+    kwargs: str = ""  # which object the URL names: "" or "idea"
+
+
+MEMBERS = {"staff": 200, "board": 200, "leader": 200, "admin": 200}
+PAGE = Row(anonymous=LOGIN, outsider=200, **MEMBERS)
+OBJECT = Row(anonymous=LOGIN, outsider=404, kwargs="idea", **MEMBERS)
+BOARD_ONLY = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=403)
+PUBLIC = Row(anonymous=200, outsider=200, **MEMBERS)
+AUTH_ONLY_PAGE = Row(anonymous=LOGIN, outsider=200, **MEMBERS)
+REDIRECT_WHEN_LOGGED_IN = Row(
+    anonymous=200, staff=302, board=302, leader=302, admin=302, outsider=302
+)
+
+ACCESS_TABLE: dict[str, Row] = {
+    "home": PAGE,
+    "health": PUBLIC,
+    "ideas:list": PAGE,
+    "ideas:mine": PAGE,
+    "ideas:create": PAGE,
+    "ideas:inbox": BOARD_ONLY,
+    "ideas:detail": OBJECT,
+    # allauth, local accounts only.
+    "account_login": REDIRECT_WHEN_LOGGED_IN,
+    "account_logout": Row(anonymous=302, outsider=200, **MEMBERS),
+    "account_inactive": PUBLIC,
+    "account_change_password": AUTH_ONLY_PAGE,
+    # Everyone here has a password already, so allauth sends them to «change password».
+    "account_set_password": Row(
+        anonymous=LOGIN, staff=302, board=302, leader=302, admin=302, outsider=302
+    ),
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": Row(anonymous=200, outsider=200, kwargs="reset", **MEMBERS),
+    "account_reset_password_from_key_done": PUBLIC,
+}
+
+
+def iter_url_names(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[str]:
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_url_names(pattern.url_patterns, prefix)
+        else:
+            yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def test_every_url_pattern_is_in_the_access_table() -> None:
+    names = set(iter_url_names())
+    assert names - ACCESS_TABLE.keys() == set(), "add these URLs to ACCESS_TABLE"
+    assert ACCESS_TABLE.keys() - names == set(), "these table rows name no URL"
+
+
+def build_url(name: str, row: Row, idea: Idea) -> str:
+    if row.kwargs == "idea":
+        return reverse(name, args=[idea.pk])
+    if row.kwargs == "reset":
+        return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
+    return reverse(name)
+
+
+@pytest.fixture
+def users(alice: User, bob: User, leader: User, admin: User, charlie: User) -> dict[str, User]:
+    return {"staff": alice, "board": bob, "leader": leader, "admin": admin, "outsider": charlie}
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS_TABLE))
+def test_access_table(
+    name: str,
+    users: dict[str, User],
+    idea: Idea,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    row = ACCESS_TABLE[name]
+    url = build_url(name, row, idea)
+    results = {}
+    for role in ROLES:
+        response = client_for(users.get(role)).get(url)
+        expected = getattr(row, role)
+        if expected == LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith(
+                reverse("account_login")
+            )
+        else:
+            ok = response.status_code == expected
+        results[role] = (response.status_code, expected, ok)
+    failures = {role: r[:2] for role, r in results.items() if not r[2]}
+    assert not failures, f"{name} {url}: role -> (got, expected): {failures}"
+
+
+def test_member_without_organisation_is_refused(
+    db: None, client_for: Callable[[User | None], Client]
+) -> None:
+    loner = User.objects.create_user("loner@example.org", "pw")
+    assert client_for(loner).get(reverse("home")).status_code == 403
