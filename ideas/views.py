@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ideas import selectors, services
 from ideas.forms import IdeaForm
-from ideas.models import Idea, IdeaStatus
+from ideas.models import Idea, IdeaQuerySet, IdeaStatus
 from portal.access import role_required
 from portal.events import history_for
 from portal.http import HtmxRequest
@@ -21,7 +21,7 @@ PAGE_SIZE = 25
 
 
 def _render_list(
-    request: HtmxRequest, template: str, ideas: selectors.IdeaQuerySet, **context: object
+    request: HtmxRequest, template: str, ideas: IdeaQuerySet, **context: object
 ) -> HttpResponse:
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("side"))
     if request.htmx:

@@ -19,6 +19,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
+        assert isinstance(field, models.Field)
         value = getattr(instance, field.attname)
         if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
             value = encoder.default(value)

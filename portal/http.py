@@ -10,6 +10,6 @@ from portal.models import Membership, Organisation, User
 
 class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
-    user: User  # type: ignore[assignment]  # views behind login always have a real user
+    user: User  # views behind LoginRequiredMiddleware always have a real user
     membership: Membership
     organisation: Organisation

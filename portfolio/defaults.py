@@ -216,7 +216,7 @@ KS_VEIKART_PHASES: list[PhaseData] = [
             "Erfaringer er delt med andre enheter og kommuner",
         ],
     },
-    *[{**phase} for phase in CLOSED_PHASES],
+    *[PhaseData(**phase) for phase in CLOSED_PHASES],
 ]
 
 DIGDIR_PHASES: list[PhaseData] = [
@@ -347,5 +347,5 @@ DIGDIR_PHASES: list[PhaseData] = [
             "Gevinstene er realisert eller avviket er forklart",
         ],
     },
-    *[{**phase} for phase in CLOSED_PHASES],
+    *[PhaseData(**phase) for phase in CLOSED_PHASES],
 ]
