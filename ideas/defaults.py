@@ -115,3 +115,19 @@ MAIN_CHALLENGES: list[str] = [
     "Anstrengt kommuneøkonomi",
     "En aldrende befolkning som stiller høyere krav til kommunale tjenester",
 ]
+
+
+class SustainabilityGoalData(TypedDict):
+    number: int
+    title: str
+
+
+# The UN sustainability goals selected in the master plan (kommuneplanens samfunnsdel, 2023).
+# Editable per organisation; these five are the demo municipality's reading of the plan.
+SUSTAINABILITY_GOALS: list[SustainabilityGoalData] = [
+    {"number": 3, "title": "God helse og livskvalitet"},
+    {"number": 4, "title": "God utdanning"},
+    {"number": 11, "title": "Bærekraftige byer og lokalsamfunn"},
+    {"number": 13, "title": "Stoppe klimaendringene"},
+    {"number": 17, "title": "Samarbeid for å nå målene"},
+]

@@ -1,4 +1,4 @@
-"""Give every new organisation the innovation types and strategic goals."""
+"""Give every new organisation the innovation types, strategic and sustainability goals."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from ideas.defaults import INNOVATION_TYPES, STRATEGIC_GOALS
-from ideas.models import InnovationType, StrategicGoal
+from ideas.defaults import INNOVATION_TYPES, STRATEGIC_GOALS, SUSTAINABILITY_GOALS
+from ideas.models import InnovationType, StrategicGoal, SustainabilityGoal
 from portal.models import Organisation
 from portal.signals import organisation_created
 
@@ -30,4 +30,8 @@ def create_idea_defaults(sender: type, organisation: Organisation, **kwargs: Any
             organisation=organisation,
             title=goal["title"],
             defaults={"order": goal["order"], "description": goal["description"]},
+        )
+    for sdg in SUSTAINABILITY_GOALS:
+        SustainabilityGoal.objects.get_or_create(
+            organisation=organisation, number=sdg["number"], defaults={"title": sdg["title"]}
         )

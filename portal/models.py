@@ -40,6 +40,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django's flag for the admin site; unrelated to the «ansatt» role in an organisation.
     is_staff = models.BooleanField(_("tilgang til admin"), default=False)
     date_joined = models.DateTimeField(_("registrert"), default=timezone.now)
+    email_frequency = models.CharField(
+        _("e-postvarsler"),
+        max_length=10,
+        choices=[
+            ("immediate", _("Med en gang")),
+            ("daily", _("Daglig sammendrag")),
+            ("never", _("Aldri")),
+        ],
+        default="immediate",
+    )
 
     objects = UserManager()
 
