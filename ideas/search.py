@@ -12,7 +12,8 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import CombinedExpression, F, Q, Value
+from django.db.models import F, Q, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Upper
 
 from ideas.models import IdeaQuerySet
