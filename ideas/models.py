@@ -167,8 +167,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
 
 class Idea(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="ideas")
+    # Type and unit may be empty only while the idea is a draft; submitting requires them.
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("enhet")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="ideas",
+        verbose_name=_("enhet"),
+        null=True,
+        blank=True,
     )
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,8 +183,8 @@ class Idea(models.Model):
         verbose_name=_("innmelder"),
     )
     title = models.CharField(_("tittel"), max_length=120)
-    question = models.CharField(_("innovasjonsspørsmål"), max_length=300)
-    need = models.TextField(_("behov"), max_length=4000)
+    question = models.CharField(_("innovasjonsspørsmål"), max_length=300, blank=True)
+    need = models.TextField(_("behov"), max_length=4000, blank=True)
     need_holder = models.CharField(_("hvem har behovet"), max_length=300, blank=True)
     proposed_solution = models.TextField(_("løsningsforslag"), max_length=4000, blank=True)
     affected_parties = models.TextField(_("berørte parter"), max_length=2000, blank=True)
@@ -188,6 +194,8 @@ class Idea(models.Model):
         on_delete=models.PROTECT,
         related_name="ideas",
         verbose_name=_("innovasjonstype"),
+        null=True,
+        blank=True,
     )
     secondary_types = models.ManyToManyField(
         InnovationType,

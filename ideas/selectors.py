@@ -2,20 +2,67 @@
 
 from __future__ import annotations
 
-from ideas.models import Idea, IdeaQuerySet, IdeaStatus
+from typing import Any, TypedDict
+
+from django.db.models import Exists, F, Q
+from django.http import Http404
+
+from ideas.models import Comment, Follow, Idea, IdeaQuerySet, IdeaStatus, Support
+from ideas.search import search_ideas
 from portal.models import Organisation, User
+
+LIST_RELATED = ("unit", "innovation_type", "submitter")
+SORTS: dict[str, tuple[Any, ...]] = {
+    "": (F("submitted_at").desc(nulls_last=True), "-id"),
+    "eldst": (F("submitted_at").asc(nulls_last=True), "id"),
+    "stotte": ("-support_count", "-id"),
+    "kommentarer": ("-comment_count", "-id"),
+    "tittel": ("title", "id"),
+}
 
 
 def idea_list(*, organisation: Organisation, submitter: User | None = None) -> IdeaQuerySet:
-    """Ideas visible in lists: everything but other people's drafts."""
+    """Ideas visible in lists: everything but drafts, or all of one submitter's ideas."""
     ideas = (
         Idea.objects.for_organisation(organisation)
-        .select_related("unit", "innovation_type", "submitter")
-        .order_by("-submitted_at", "-id")
+        .select_related(*LIST_RELATED)
+        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
     )
     if submitter is not None:
         return ideas.filter(submitter=submitter)
     return ideas.exclude(status=IdeaStatus.DRAFT)
+
+
+def filtered_ideas(
+    *, organisation: Organisation, user: User, filters: dict[str, Any]
+) -> IdeaQuerySet:
+    """The idea list with the filters of IdeaFilterForm applied, searched and sorted.
+
+    Drafts are shown only to their author, and only under «mine».
+    """
+    if filters.get("mine"):
+        ideas = idea_list(organisation=organisation, submitter=user)
+    else:
+        ideas = idea_list(organisation=organisation)
+    lookups = {
+        "type": "innovation_type__code",
+        "status": "status",
+        "unit": "unit_id",
+        "goal": "strategic_goals",
+        "tag": "tags__name__iexact",
+        "initiator": "initiator",
+    }
+    for key, lookup in lookups.items():
+        if key in filters:
+            ideas = ideas.filter(**{lookup: filters[key]})
+    if filters.get("followed"):
+        followed = Follow.objects.filter(user=user).values("idea_id")
+        ideas = ideas.filter(Q(pk__in=followed) | Q(submitter=user))
+    if filters.get("q"):
+        ideas = search_ideas(ideas, filters["q"])
+        if filters.get("sort", "treff") == "treff":
+            return ideas
+    return ideas.order_by(*SORTS.get(filters.get("sort", ""), SORTS[""]))
 
 
 def triage_inbox(*, organisation: Organisation) -> IdeaQuerySet:
@@ -23,6 +70,44 @@ def triage_inbox(*, organisation: Organisation) -> IdeaQuerySet:
     return (
         Idea.objects.for_organisation(organisation)
         .filter(status=IdeaStatus.SUBMITTED)
-        .select_related("unit", "innovation_type", "submitter")
+        .select_related(*LIST_RELATED)
         .order_by("submitted_at", "id")
+    )
+
+
+def visible_idea(*, organisation: Organisation, user: User, pk: int) -> Idea:
+    """The idea if this user may see it: same organisation, and drafts only for their author.
+
+    Anything else is a 404, so that other organisations' ideas are not even confirmed.
+    """
+    idea = (
+        Idea.objects.for_organisation(organisation)
+        .select_related(*LIST_RELATED)
+        .filter(pk=pk)
+        .first()
+    )
+    if idea is None or (idea.status == IdeaStatus.DRAFT and idea.submitter_id != user.pk):
+        raise Http404
+    return idea
+
+
+def comment_thread(*, idea: Idea) -> list[Comment]:
+    """The idea's comments, oldest first, with their authors (one query)."""
+    return list(idea.comments.select_related("author"))
+
+
+class CollaborationState(TypedDict):
+    supported: bool
+    following: bool
+
+
+def collaboration_state(*, idea: Idea, user: User) -> CollaborationState:
+    """Whether the user supports and follows the idea, in one query."""
+    return (
+        Idea.objects.filter(pk=idea.pk)
+        .values(
+            supported=Exists(Support.objects.filter(idea=idea, user=user)),
+            following=Exists(Follow.objects.filter(idea=idea, user=user)),
+        )
+        .get()
     )

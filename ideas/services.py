@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from ideas.models import Idea, IdeaStatus, InnovationType
+from ideas import attachments as attachment_rules
+from ideas.models import (
+    CLOSED_STATUSES,
+    Attachment,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStatus,
+    InnovationType,
+    Support,
+    Tag,
+)
+from ideas.notifications import notify_followers
 from portal.events import record_event, snapshot
 from portal.models import Organisation, Unit, User
 
@@ -15,12 +33,96 @@ IDEA_EVENT_FIELDS = (
     "title",
     "question",
     "need",
+    "need_holder",
     "proposed_solution",
+    "affected_parties",
+    "value_types",
     "innovation_type",
     "unit",
+    "initiator",
+    "reuses_solution",
+    "reuse_url",
+    "score_need",
+    "score_value",
+    "score_champion",
+    "score_team",
+    "score_anchoring",
     "status",
-    "version",
 )
+RELATION_FIELDS = ("secondary_types", "strategic_goals", "sustainability_goals")
+SCALAR_FIELDS = frozenset(IDEA_EVENT_FIELDS) - {"status"}
+
+
+class IdeaConflict(Exception):
+    """Someone else saved the idea after the form was loaded; nothing was overwritten."""
+
+    def __init__(self, current: Idea) -> None:
+        super().__init__(f"Idea {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+class IncompleteIdea(ValueError):
+    """An idea is submitted without the fields the board needs."""
+
+
+def idea_state(idea: Idea) -> dict[str, Any]:
+    """What an event stores as before/after: the fields, relation ids and tag names."""
+    state = snapshot(idea, IDEA_EVENT_FIELDS)
+    for name in RELATION_FIELDS:
+        state[name] = sorted(getattr(idea, name).values_list("pk", flat=True))
+    state["tags"] = sorted(idea.tags.values_list("name", flat=True))
+    return state
+
+
+def _changes(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def _apply(idea: Idea, organisation: Organisation, fields: dict[str, Any]) -> None:
+    """Set the scalar fields on the instance; refuse objects of another organisation."""
+    for name, value in fields.items():
+        if name in RELATION_FIELDS or name == "tag_names":
+            continue
+        if name not in SCALAR_FIELDS:
+            raise TypeError(f"Unknown idea field {name!r}.")
+        owner = getattr(value, "organisation_id", organisation.pk)
+        if owner != organisation.pk:
+            raise ValueError(f"{name} belongs to another organisation.")
+        setattr(idea, name, value)
+
+
+def _set_relations(idea: Idea, fields: dict[str, Any]) -> None:
+    for name in RELATION_FIELDS:
+        if name in fields:
+            values = list(fields[name] or [])
+            if any(v.organisation_id != idea.organisation_id for v in values):
+                raise ValueError(f"{name} belong to another organisation.")
+            getattr(idea, name).set(values)
+    if "tag_names" in fields:
+        tags = []
+        for name in fields["tag_names"]:
+            tag = Tag.objects.filter(organisation=idea.organisation, name__iexact=name).first()
+            tags.append(tag or Tag.objects.create(organisation=idea.organisation, name=name))
+        idea.tags.set(tags)
+
+
+def _require_complete(idea: Idea) -> None:
+    missing = [
+        name
+        for name in ("question", "need", "innovation_type_id", "unit_id")
+        if not getattr(idea, name)
+    ]
+    if missing:
+        raise IncompleteIdea(f"Cannot submit without {', '.join(missing)}.")
+
+
+def _queue_board_notification(idea: Idea) -> None:
+    from ideas.tasks import notify_board_of_new_idea  # tasks import this module
+
+    transaction.on_commit(lambda: notify_board_of_new_idea.delay(idea.pk))
 
 
 @transaction.atomic
@@ -33,45 +135,372 @@ def submit_idea(
     need: str,
     innovation_type: InnovationType,
     unit: Unit,
-    proposed_solution: str = "",
     submitted_at: datetime | None = None,
     notify_board: bool = True,
+    **fields: Any,
 ) -> Idea:
     """Register a new idea and place it in the board's triage inbox («Innkommet»).
 
-    `submitted_at` keeps the original date of ideas imported from earlier tools
-    (spreadsheets, Viima); such imports usually pass `notify_board=False`.
+    `fields` are the optional idea fields (need_holder, value_types, secondary_types,
+    tag_names, score_need …). `submitted_at` keeps the original date of ideas imported
+    from earlier tools (spreadsheets, Viima); such imports usually pass `notify_board=False`.
     """
     submitted_at = submitted_at or timezone.now()
-    if (
-        innovation_type.organisation_id != organisation.pk
-        or unit.organisation_id != organisation.pk
-    ):
-        raise ValueError("Type and unit must belong to the idea's organisation.")
-    idea = Idea(
-        organisation=organisation,
-        submitter=submitter,
-        title=title,
-        question=question,
-        need=need,
-        proposed_solution=proposed_solution,
-        innovation_type=innovation_type,
-        unit=unit,
-        status=IdeaStatus.SUBMITTED,
-        submitted_at=submitted_at,
+    idea = Idea(organisation=organisation, submitter=submitter)
+    _apply(
+        idea,
+        organisation,
+        {
+            "title": title,
+            "question": question,
+            "need": need,
+            "innovation_type": innovation_type,
+            "unit": unit,
+            **fields,
+        },
     )
+    idea.status = IdeaStatus.SUBMITTED
+    idea.submitted_at = submitted_at
+    _require_complete(idea)
     idea.full_clean()
     idea.save()
+    Follow.objects.create(idea=idea, user=submitter)  # the submitter hears about replies
+    _set_relations(idea, fields)
     record_event(
         organisation=organisation,
         actor=submitter,
         action="idea.submitted",
         subject=idea,
-        after=snapshot(idea, IDEA_EVENT_FIELDS),
+        after=idea_state(idea),
         occurred_at=submitted_at,
     )
     if notify_board:
-        from ideas.tasks import notify_board_of_new_idea  # tasks import this module
-
-        transaction.on_commit(lambda: notify_board_of_new_idea.delay(idea.pk))
+        _queue_board_notification(idea)
     return idea
+
+
+@transaction.atomic
+def save_draft(*, organisation: Organisation, submitter: User, title: str, **fields: Any) -> Idea:
+    """Keep an unfinished idea, visible only to its author, to finish and submit later."""
+    idea = Idea(organisation=organisation, submitter=submitter, status=IdeaStatus.DRAFT)
+    _apply(idea, organisation, {"title": title, **fields})
+    idea.full_clean()
+    idea.save()
+    Follow.objects.create(idea=idea, user=submitter)  # the submitter hears about replies
+    _set_relations(idea, fields)
+    record_event(
+        organisation=organisation,
+        actor=submitter,
+        action="idea.draft_created",
+        subject=idea,
+        after=idea_state(idea),
+    )
+    return idea
+
+
+def _lock(idea: Idea, expected_version: int) -> Idea:
+    current = Idea.objects.select_for_update().get(pk=idea.pk)
+    if current.version != expected_version:
+        raise IdeaConflict(current)
+    return current
+
+
+@transaction.atomic
+def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any) -> Idea:
+    """Save an edit if nobody else saved since `expected_version`; else IdeaConflict."""
+    current = _lock(idea, expected_version)
+    before = idea_state(current)
+    _apply(current, current.organisation, fields)
+    if current.status != IdeaStatus.DRAFT:
+        _require_complete(current)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    _set_relations(current, fields)
+    changed_before, changed_after = _changes(before, idea_state(current))
+    if changed_after:
+        record_event(
+            organisation=current.organisation,
+            actor=actor,
+            action="idea.edited",
+            subject=current,
+            before=changed_before,
+            after=changed_after,
+        )
+    return current
+
+
+@transaction.atomic
+def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: Any) -> Idea:
+    """Save the last edits of a draft and send it to the board's inbox."""
+    current = _lock(idea, expected_version)
+    if current.status != IdeaStatus.DRAFT:
+        raise ValueError("Only drafts can be submitted.")
+    before = idea_state(current)
+    _apply(current, current.organisation, fields)
+    current.status = IdeaStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    _require_complete(current)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    _set_relations(current, fields)
+    changed_before, changed_after = _changes(before, idea_state(current))
+    record_event(
+        organisation=current.organisation,
+        actor=actor,
+        action="idea.submitted",
+        subject=current,
+        before=changed_before,
+        after=changed_after,
+    )
+    _queue_board_notification(current)
+    return current
+
+
+@transaction.atomic
+def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
+    """The submitter takes the idea back. It stays readable, with its history."""
+    current = _lock(idea, expected_version)
+    if current.status in CLOSED_STATUSES:
+        raise ValueError("The idea is already closed.")
+    before = {"status": current.status}
+    current.status = IdeaStatus.WITHDRAWN
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    record_event(
+        organisation=current.organisation,
+        actor=actor,
+        action="idea.withdrawn",
+        subject=current,
+        before=before,
+        after={"status": current.status},
+    )
+    notify_status_change(current, actor)
+    return current
+
+
+def notify_status_change(idea: Idea, actor: User | None) -> None:
+    """Tell the submitter and followers that the status changed."""
+    notify_followers(
+        idea=idea,
+        actor=actor,
+        message=_("Status for «%(title)s» er nå: %(status)s.")
+        % {"title": idea.title, "status": idea.get_status_display()},
+    )
+
+
+# Collaboration: comments, support («Jeg støtter dette») and following. The events name the
+# idea as their subject, so the idea's history shows them.
+
+
+def _refuse_drafts(idea: Idea) -> None:
+    if idea.status == IdeaStatus.DRAFT:
+        raise PermissionDenied("A draft cannot be commented on or supported until submitted.")
+
+
+def _comment_state(comment: Comment) -> dict[str, Any]:
+    return {"comment": comment.pk, "body": comment.body}
+
+
+def _lock_comment(comment: Comment) -> Comment:
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("idea__organisation")
+        .get(pk=comment.pk)
+    )
+
+
+@transaction.atomic
+def add_comment(*, idea: Idea, author: User, body: str) -> Comment:
+    """Add a plain-text comment and tell the submitter and the followers."""
+    _refuse_drafts(idea)
+    comment = Comment(idea=idea, author=author, body=body)
+    comment.full_clean()
+    comment.save()
+    Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    idea.refresh_from_db(fields=["comment_count"])
+    record_event(
+        organisation=idea.organisation,
+        actor=author,
+        action="comment.added",
+        subject=idea,
+        after=_comment_state(comment),
+    )
+    notify_followers(
+        idea=idea,
+        actor=author,
+        message=_("%(name)s kommenterte «%(title)s»: %(excerpt)s")
+        % {"name": author, "title": idea.title, "excerpt": Truncator(body).chars(200)},
+    )
+    return comment
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
+    """Change the text of one's own comment; anyone else gets PermissionDenied."""
+    current = _lock_comment(comment)
+    if current.author_id != editor.pk or current.deleted_at is not None:
+        raise PermissionDenied("Only the author can edit a comment.")
+    if current.body == body:
+        return current
+    before = _comment_state(current)
+    current.body = body
+    current.full_clean()
+    current.edited_at = timezone.now()
+    current.save(update_fields=["body", "edited_at"])
+    record_event(
+        organisation=current.idea.organisation,
+        actor=editor,
+        action="comment.edited",
+        subject=current.idea,
+        before=before,
+        after=_comment_state(current),
+    )
+    return current
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, actor: User) -> Comment:
+    """Delete one's own comment: the text is blanked, its place in the thread kept.
+
+    Later comments may answer it, so the thread shows «Kommentaren er slettet» instead.
+    """
+    current = _lock_comment(comment)
+    if current.author_id != actor.pk:
+        raise PermissionDenied("Only the author can delete a comment.")
+    if current.deleted_at is not None:
+        return current
+    before = _comment_state(current)
+    current.body = ""
+    current.deleted_at = timezone.now()
+    current.save(update_fields=["body", "deleted_at"])
+    Idea.objects.filter(pk=current.idea_id).update(comment_count=F("comment_count") - 1)
+    # The caller's idea (comment.idea) shows the new count too.
+    comment.idea.refresh_from_db(fields=["comment_count"])
+    record_event(
+        organisation=current.idea.organisation,
+        actor=actor,
+        action="comment.deleted",
+        subject=current.idea,
+        before=before,
+        after=_comment_state(current),
+    )
+    return current
+
+
+@transaction.atomic
+def support_idea(*, idea: Idea, user: User) -> bool:
+    """«Jeg støtter dette», once per person: supporting again changes nothing.
+
+    Returns whether the support was new; `idea.support_count` is brought up to date.
+    """
+    _refuse_drafts(idea)
+    _support, created = Support.objects.get_or_create(idea=idea, user=user)
+    if created:
+        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+        record_event(
+            organisation=idea.organisation, actor=user, action="idea.supported", subject=idea
+        )
+    idea.refresh_from_db(fields=["support_count"])
+    return created
+
+
+@transaction.atomic
+def unsupport_idea(*, idea: Idea, user: User) -> bool:
+    """Take one's support back; returns whether there was any to take back."""
+    deleted, _by_model = Support.objects.filter(idea=idea, user=user).delete()
+    if deleted:
+        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+        record_event(
+            organisation=idea.organisation, actor=user, action="idea.unsupported", subject=idea
+        )
+    idea.refresh_from_db(fields=["support_count"])
+    return bool(deleted)
+
+
+@transaction.atomic
+def follow_idea(*, idea: Idea, user: User) -> bool:
+    """Get notified about new comments and status changes; returns whether it was new."""
+    _follow, created = Follow.objects.get_or_create(idea=idea, user=user)
+    if created:
+        record_event(
+            organisation=idea.organisation, actor=user, action="idea.followed", subject=idea
+        )
+    return created
+
+
+@transaction.atomic
+def unfollow_idea(*, idea: Idea, user: User) -> bool:
+    """Stop following; returns whether the person was following."""
+    deleted, _by_model = Follow.objects.filter(idea=idea, user=user).delete()
+    if deleted:
+        record_event(
+            organisation=idea.organisation, actor=user, action="idea.unfollowed", subject=idea
+        )
+    return bool(deleted)
+
+
+def _attachment_state(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "name": attachment.original_name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+    }
+
+
+@transaction.atomic
+def add_attachment(*, idea: Idea, uploaded_by: User, upload: UploadedFile[bytes]) -> Attachment:
+    """Store a file under a server-made name and record `attachment.added`.
+
+    The upload is checked here again (content, size, name), so no caller can skip the check:
+    a refused file raises ValidationError, someone who may not attach PermissionDenied.
+    """
+    is_board = attachment_rules.is_board_member(uploaded_by, idea)
+    if not attachment_rules.may_add_attachment(idea, uploaded_by, is_board=is_board):
+        raise PermissionDenied
+    kind = attachment_rules.check_upload(upload)
+    attachment = Attachment(
+        idea=idea,
+        uploaded_by=uploaded_by,
+        original_name=attachment_rules.clean_name(upload.name or ""),
+        content_type=kind.content_type,
+        size=upload.size or 0,
+    )
+    # attachment_path names the stored file; the uploader's name is only metadata.
+    attachment.file.save(attachment.original_name, upload, save=False)
+    try:
+        attachment.save()
+        record_event(
+            organisation=idea.organisation,
+            actor=uploaded_by,
+            action="attachment.added",
+            subject=idea,
+            after=_attachment_state(attachment),
+        )
+    except BaseException:
+        attachment.file.delete(save=False)  # no row points at it
+        raise
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, attachment: Attachment, actor: User) -> None:
+    """Delete an attachment (its uploader, the board or an administrator); the file goes
+    after commit, so a rolled-back delete still has its file."""
+    idea = attachment.idea
+    is_board = attachment_rules.is_board_member(actor, idea)
+    if not attachment_rules.may_delete_attachment(attachment, actor, is_board=is_board):
+        raise PermissionDenied
+    before = _attachment_state(attachment)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    record_event(
+        organisation=idea.organisation,
+        actor=actor,
+        action="attachment.deleted",
+        subject=idea,
+        before=before,
+    )
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -7,6 +7,9 @@ from typing import Any
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
 
 
 class FormRenderer(TemplatesSetting):
@@ -40,3 +43,32 @@ class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
             field.widget.attrs.pop("placeholder", None)
         # The template shows the «forgot password» link beside the button instead.
         self.fields["password"].help_text = ""
+
+
+class EmailFrequencySelect(forms.RadioSelect):
+    """Radio buttons in Designsystemet's markup (input before label, each in a ds-field)."""
+
+    template_name = "portal/widgets/radio_select.html"
+    option_template_name = "portal/widgets/radio_option.html"
+
+
+class EmailFrequencyForm(forms.ModelForm[User]):
+    """How often a person gets email about the ideas they have submitted or follow."""
+
+    class Meta:
+        model = User
+        fields = ["email_frequency"]
+        labels = {"email_frequency": _("Hvor ofte vil du ha e-post om idéer du følger?")}
+        help_texts = {
+            "email_frequency": _(
+                "Du får e-post om nye kommentarer og statusendringer. "
+                "Det daglige sammendraget kommer kl. 06.30."
+            )
+        }
+        widgets = {"email_frequency": EmailFrequencySelect}
+        error_messages = {
+            "email_frequency": {
+                "required": _("Velg hvor ofte du vil ha e-post."),
+                "invalid_choice": _("Velg ett av de tre valgene."),
+            }
+        }

@@ -49,3 +49,15 @@ def add_member(
         user=user, organisation=organisation, defaults={"role": role, "unit": unit}
     )
     return membership
+
+
+@transaction.atomic
+def set_email_frequency(*, user: User, frequency: str) -> User:
+    """Choose how the person hears about ideas they follow: immediate, daily or never.
+
+    A personal preference, not part of any organisation's history, so no domain event.
+    """
+    user._meta.get_field("email_frequency").clean(frequency, user)  # refuses unknown values
+    user.email_frequency = frequency
+    user.save(update_fields=["email_frequency"])
+    return user

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,13 @@ STORAGES = {
 # Outside production WhiteNoise reads the apps' static folders directly (no collectstatic).
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Attachments are served only through ideas.views.attachment_download (members only, as
+# downloads): there is deliberately no MEDIA_URL route.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Form fields other than files stay small; uploads above 2.5 MB stream to a temporary file
+# instead of memory. Cap the whole request body at the proxy too (e.g. 11 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Content Security Policy: no inline script or style anywhere; htmx is served from 'self'.
 SECURE_CSP = {
@@ -229,7 +237,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Everyone who chose the daily digest gets it before the working day (Oslo time).
+    "send-daily-digests": {
+        "task": "ideas.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -37,5 +37,6 @@ urlpatterns = [
     path("", idea_views.home, name="home"),
     path("helse/", views.health, name="health"),
     path("konto/", include(account_patterns)),
+    path("konto/varsler/", views.notification_settings, name="notification_settings"),
     path("ideer/", include("ideas.urls")),
 ]

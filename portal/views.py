@@ -1,12 +1,19 @@
-"""Base views that need nothing above portal: the health check."""
+"""Base views that need nothing above portal: the health check and notification settings."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.forms import EmailFrequencyForm
+from portal.http import HtmxRequest
+from portal.services import set_email_frequency
 
 
 @login_not_required
@@ -17,3 +24,14 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HtmxRequest) -> HttpResponse:
+    """Immediate mail, a daily digest or nothing: every notification mail links here."""
+    form = EmailFrequencyForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        set_email_frequency(user=request.user, frequency=form.cleaned_data["email_frequency"])
+        messages.success(request, _("Valget ditt er lagret."))
+        return redirect("notification_settings")
+    return render(request, "portal/notification_settings.html", {"form": form})

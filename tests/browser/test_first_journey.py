@@ -49,15 +49,13 @@ def test_staff_logs_in_submits_an_idea_and_finds_it(
     # A first attempt with a badly framed question: the error is shown, nothing is lost.
     page.get_by_label("Tittel").fill("Digitalt nattilsyn")
     page.get_by_label("Innovasjonsspørsmål").fill("Kan vi gi brukerne bedre søvn?")
-    page.get_by_label("Hva er behovet, og hvem har det?").fill("Brukerne vekkes om natten.")
-    page.get_by_label("Tjenesteinnovasjon").check()
+    page.get_by_label("Hva er behovet?").fill("Brukerne vekkes om natten.")
+    page.get_by_role("radio", name="Tjenesteinnovasjon").check()
     page.get_by_label("Enhet").select_option(label="Hjemmetjenesten")
     page.get_by_role("button", name="Send inn idéen").click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
     expect(page.locator("#id_question_error")).to_contain_text("Hvordan kan vi")
-    expect(page.get_by_label("Hva er behovet, og hvem har det?")).to_have_value(
-        "Brukerne vekkes om natten."
-    )
+    expect(page.get_by_label("Hva er behovet?")).to_have_value("Brukerne vekkes om natten.")
     axe(page)
 
     page.get_by_label("Innovasjonsspørsmål").fill("Hvordan kan vi gi brukerne bedre søvn?")

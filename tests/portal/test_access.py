@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pytest_django import Settings
 
-from ideas.models import Idea
+from ideas.models import Attachment, Idea
+from ideas.services import add_attachment, add_comment
 from portal.models import User
 
 LOGIN = "login"  # a redirect to the login page
@@ -41,6 +45,16 @@ AUTH_ONLY_PAGE = Row(anonymous=LOGIN, outsider=200, **MEMBERS)
 REDIRECT_WHEN_LOGGED_IN = Row(
     anonymous=200, staff=302, board=302, leader=302, admin=302, outsider=302
 )
+METHOD_NOT_ALLOWED = 405  # a GET on a POST-only URL
+POST_ONLY = Row(
+    anonymous=LOGIN,
+    staff=METHOD_NOT_ALLOWED,
+    board=METHOD_NOT_ALLOWED,
+    leader=METHOD_NOT_ALLOWED,
+    admin=METHOD_NOT_ALLOWED,
+    outsider=METHOD_NOT_ALLOWED,
+    kwargs="idea",
+)
 
 ACCESS_TABLE: dict[str, Row] = {
     "home": PAGE,
@@ -50,6 +64,47 @@ ACCESS_TABLE: dict[str, Row] = {
     "ideas:create": PAGE,
     "ideas:inbox": BOARD_ONLY,
     "ideas:detail": OBJECT,
+    # Collaboration: a GET on the POST-only URLs is 405 before any lookup, so it confirms
+    # nothing. Only a comment's author (here the submitter, staff) may edit it.
+    "ideas:comment_add": POST_ONLY,
+    "ideas:comment_edit": Row(
+        anonymous=LOGIN, staff=200, board=403, leader=403, admin=403, outsider=404, kwargs="comment"
+    ),
+    "ideas:comment_delete": Row(
+        anonymous=LOGIN,
+        staff=METHOD_NOT_ALLOWED,
+        board=METHOD_NOT_ALLOWED,
+        leader=METHOD_NOT_ALLOWED,
+        admin=METHOD_NOT_ALLOWED,
+        outsider=METHOD_NOT_ALLOWED,
+        kwargs="comment",
+    ),
+    "ideas:support": POST_ONLY,
+    "ideas:follow": POST_ONLY,
+    "notification_settings": PAGE,
+    # Attachments: upload and delete are POST only; members download, outsiders get 404.
+    "ideas:attachment_add": Row(
+        anonymous=LOGIN, staff=405, board=405, leader=405, admin=405, outsider=405, kwargs="idea"
+    ),
+    "ideas:attachment_download": Row(anonymous=LOGIN, outsider=404, kwargs="attachment", **MEMBERS),
+    "ideas:attachment_delete": Row(
+        anonymous=LOGIN,
+        staff=405,
+        board=405,
+        leader=405,
+        admin=405,
+        outsider=405,
+        kwargs="attachment",
+    ),
+    # Only the submitter edits before triage (the board after); a GET shows the form.
+    "ideas:edit": Row(
+        anonymous=LOGIN, staff=200, board=200, leader=403, admin=200, outsider=404, kwargs="idea"
+    ),
+    "ideas:withdraw": Row(
+        anonymous=LOGIN, staff=405, board=405, leader=405, admin=405, outsider=405, kwargs="idea"
+    ),
+    "ideas:similar": PAGE,
+    "ideas:export": Row(anonymous=LOGIN, outsider=200, kwargs="export", **MEMBERS),
     # allauth, local accounts only.
     "account_login": REDIRECT_WHEN_LOGGED_IN,
     "account_logout": Row(anonymous=302, outsider=200, **MEMBERS),
@@ -86,6 +141,13 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs == "idea":
         return reverse(name, args=[idea.pk])
+    if row.kwargs == "export":
+        return reverse(name, args=["xlsx"])
+    if row.kwargs == "attachment":
+        return reverse(name, args=[idea.pk, idea.attachments.get().pk])
+    if row.kwargs == "comment":
+        comment = add_comment(idea=idea, author=idea.submitter, body="Godt forslag!")
+        return reverse(name, args=[idea.pk, comment.pk])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     return reverse(name)
@@ -96,6 +158,14 @@ def users(alice: User, bob: User, leader: User, admin: User, charlie: User) -> d
     return {"staff": alice, "board": bob, "leader": leader, "admin": admin, "outsider": charlie}
 
 
+@pytest.fixture
+def attachment(idea: Idea, settings: Settings, tmp_path: Path) -> Attachment:
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    return add_attachment(idea=idea, uploaded_by=idea.submitter, upload=upload)
+
+
+@pytest.mark.usefixtures("attachment")
 @pytest.mark.parametrize("name", sorted(ACCESS_TABLE))
 def test_access_table(
     name: str,
