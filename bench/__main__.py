@@ -1,0 +1,50 @@
+"""`python -m bench seed …` and `python -m bench ideas …`; with no command, the help."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import setup_django
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Scale data and server-time benchmarks for Nyttig on PostgreSQL "
+        "(DATABASE_URL). They print figures; see bench/README.md.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    seed = commands.add_parser(
+        "seed", help="top up scale data: organisations, units, members, tags and ideas"
+    )
+    seed.add_argument("--organisations", type=int, default=50, metavar="N")
+    seed.add_argument("--ideas", type=int, default=100_000, metavar="N")
+    ideas = commands.add_parser(
+        "ideas", help="server time and query count of the idea screens at scale"
+    )
+    ideas.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs per page")
+    ideas.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print EXPLAIN ANALYZE of every query slower than 10 ms",
+    )
+    args = parser.parse_args(argv)
+
+    if args.command is None:
+        parser.print_help()
+        return 0
+    setup_django()
+    if args.command == "seed":
+        from bench.seed import seed_scale_data
+
+        seed_scale_data(organisations=args.organisations, ideas=args.ideas)
+    else:
+        from bench.ideas import run
+
+        run(runs=max(args.runs, 2), explain=args.explain)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
