@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -230,6 +231,8 @@ class Idea(models.Model):
     submitted_at = models.DateTimeField(_("meldt inn"), null=True, blank=True)
     triaged_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
     board_notified_at = models.DateTimeField(null=True, blank=True)
+    # PostgreSQL keeps this up to date with a trigger (migration 0006); see ideas.search.
+    search_document = SearchVectorField(null=True, editable=False)
     support_count = models.PositiveIntegerField(_("støtter"), default=0)
     comment_count = models.PositiveIntegerField(_("kommentarer"), default=0)
 

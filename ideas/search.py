@@ -1,40 +1,29 @@
 """Norwegian full-text search over ideas, one function for PostgreSQL and SQLite.
 
 PostgreSQL: the `norwegian` text search configuration (stemming: «tjenester» finds
-«tjeneste») over title, question and need, ranked, plus pg_trgm substring matching on title
-and question so that parts of compounds match («tjeneste» finds «innbyggertjenester»).
-Both are backed by GIN indexes (migration ideas 0004). SQLite: every word as a substring.
+«tjeneste») over title and question (weight A) and need (weight B), stored in
+Idea.search_document by a trigger (migration 0006), ranked; plus pg_trgm substring matching
+on title and question so that parts of compounds match («tjeneste» finds
+«innbyggertjenester»). All backed by GIN indexes. SQLite: every word as a substring.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, Value
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Upper
 
 from ideas.models import IdeaQuerySet
 
 CONFIG = "norwegian"
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def search_vector() -> CombinedExpression:
-    """The indexed expression. Migration 0004 builds its GIN index from this very function."""
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("question", weight="A", config=CONFIG)
-        + SearchVector("need", weight="B", config=CONFIG)
-    )
-
-
-def trigram_columns() -> tuple[Upper, Upper]:
-    """Django's icontains compares UPPER(column), so the trigram indexes are on that."""
-    return Upper("title"), Upper("question")
+# Words nearly every «Hvordan kan vi …?» contains; they make every idea look similar.
+COMMON_WORDS = frozenset(
+    {"hvordan", "bruke", "gjøre", "bedre", "flere", "mindre", "enklere", "slik", "ansatte"}
+)
 
 
 def words(text: str) -> list[str]:
@@ -50,8 +39,12 @@ def search_ideas(ideas: IdeaQuerySet, text: str) -> IdeaQuerySet:
     if connection.vendor == "postgresql":
         query = SearchQuery(phrase, config=CONFIG, search_type="websearch")
         return (
-            ideas.annotate(search=search_vector(), rank=SearchRank(search_vector(), query))
-            .filter(Q(search=query) | Q(title__icontains=phrase) | Q(question__icontains=phrase))
+            ideas.filter(
+                Q(search_document=query)
+                | Q(title__icontains=phrase)
+                | Q(question__icontains=phrase)
+            )
+            .annotate(rank=SearchRank(F("search_document"), query))
             .order_by("-rank", "-submitted_at", "-id")
         )
     matches = Q()
@@ -65,14 +58,14 @@ def similar_ideas(ideas: IdeaQuerySet, text: str, *, limit: int = 5) -> IdeaQuer
 
     Used while an idea is being typed, so that duplicates are found before they are sent.
     """
-    terms = [t for t in words(text) if len(t) > 3 and t != "hvordan"][:12]
+    terms = [t for t in words(text) if len(t) > 3 and t not in COMMON_WORDS][:12]
     if not terms:
         return ideas.none()
     if connection.vendor == "postgresql":
         query = SearchQuery(" OR ".join(terms), config=CONFIG, search_type="websearch")
         return (
-            ideas.annotate(search=search_vector(), rank=SearchRank(search_vector(), query))
-            .filter(search=query)
+            ideas.filter(search_document=query)
+            .annotate(rank=SearchRank(F("search_document"), query))
             .order_by("-rank", "-submitted_at")[:limit]
         )
     matches = Q()

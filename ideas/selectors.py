@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from django.db.models import Exists, F, Q
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from ideas.models import Comment, Follow, Idea, IdeaQuerySet, IdeaStatus, Support
@@ -12,9 +12,11 @@ from ideas.search import search_ideas
 from portal.models import Organisation, User
 
 LIST_RELATED = ("unit", "innovation_type", "submitter")
+# Lists other than «mine» never hold drafts, so submitted_at is set and the plain order
+# matches the (organisation, -submitted_at, -id) index (bench/README.md).
 SORTS: dict[str, tuple[Any, ...]] = {
-    "": (F("submitted_at").desc(nulls_last=True), "-id"),
-    "eldst": (F("submitted_at").asc(nulls_last=True), "id"),
+    "": ("-submitted_at", "-id"),
+    "eldst": ("submitted_at", "id"),
     "stotte": ("-support_count", "-id"),
     "kommentarer": ("-comment_count", "-id"),
     "tittel": ("title", "id"),
@@ -23,14 +25,11 @@ SORTS: dict[str, tuple[Any, ...]] = {
 
 def idea_list(*, organisation: Organisation, submitter: User | None = None) -> IdeaQuerySet:
     """Ideas visible in lists: everything but drafts, or all of one submitter's ideas."""
-    ideas = (
-        Idea.objects.for_organisation(organisation)
-        .select_related(*LIST_RELATED)
-        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
-    )
+    ideas = Idea.objects.for_organisation(organisation).select_related(*LIST_RELATED)
     if submitter is not None:
-        return ideas.filter(submitter=submitter)
-    return ideas.exclude(status=IdeaStatus.DRAFT)
+        # Newest first, drafts (not yet submitted) included.
+        return ideas.filter(submitter=submitter).order_by("-created_at", "-id")
+    return ideas.exclude(status=IdeaStatus.DRAFT).order_by("-submitted_at", "-id")
 
 
 def filtered_ideas(
@@ -62,7 +61,10 @@ def filtered_ideas(
         ideas = search_ideas(ideas, filters["q"])
         if filters.get("sort", "treff") == "treff":
             return ideas
-    return ideas.order_by(*SORTS.get(filters.get("sort", ""), SORTS[""]))
+    sort = filters.get("sort", "")
+    if filters.get("mine") and not sort:
+        return ideas  # idea_list's own order: newest first, drafts included
+    return ideas.order_by(*SORTS.get(sort, SORTS[""]))
 
 
 def triage_inbox(*, organisation: Organisation) -> IdeaQuerySet:

@@ -23,6 +23,7 @@ from ideas.attachments import (
 from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Attachment, Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
 from portal.access import role_required
+from portal.pagination import CappedPaginator
 from portal.events import history_for
 from portal.http import HtmxRequest
 from portal.models import Role
@@ -34,7 +35,9 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 def _render_list(
     request: HtmxRequest, template: str, ideas: IdeaQuerySet, **context: object
 ) -> HttpResponse:
-    page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("side"))
+    searching = bool(request.GET.get("q", "").strip())
+    paginator = (CappedPaginator if searching else Paginator)(ideas, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
     if request.htmx:
         template = f"{template}#idea-list"
     return render(request, template, {"page": page, **context})

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
-
-from ideas.search import search_vector, trigram_columns
+from django.db.models.functions import Upper
 
 
 def indexes() -> list[GinIndex]:
-    title, question = trigram_columns()
+    # Self-contained on purpose: the expression index is replaced by a stored column in 0006.
+    vector = (
+        SearchVector("title", weight="A", config="norwegian")
+        + SearchVector("question", weight="A", config="norwegian")
+        + SearchVector("need", weight="B", config="norwegian")
+    )
+    title, question = Upper("title"), Upper("question")
     return [
-        GinIndex(search_vector(), name="idea_search_gin"),
+        GinIndex(vector, name="idea_search_gin"),
         GinIndex(OpClass(title, name="gin_trgm_ops"), name="idea_title_trgm"),
         GinIndex(OpClass(question, name="gin_trgm_ops"), name="idea_question_trgm"),
     ]

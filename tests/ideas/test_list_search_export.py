@@ -234,3 +234,20 @@ def test_search_ranks_title_matches_above_need_matches(
 def test_edited_idea_is_found_by_its_new_words(idea: Idea, alice: User) -> None:
     update_idea(idea=idea, actor=alice, expected_version=idea.version, title="Kveldsbesøk")
     assert list(search_ideas(Idea.objects.all(), "kveldsbesøk")) == [idea]
+
+
+def test_a_search_with_very_many_hits_says_over_the_cap(
+    make_idea: Callable[..., Idea],
+    alice: User,
+    client_for: Callable[[User | None], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from portal.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for n in range(5):
+        make_idea(title=f"Sensorer {n}")
+    html = client_for(alice).get(reverse("ideas:list") + "?q=sensorer").content.decode()
+    assert "Over 3 idéer" in html
+    # Pages reach as far as the cap (+1): the rest is found by narrowing the search.
+    assert html.count('class="idea-card"') == 4
