@@ -23,10 +23,10 @@ from ideas.attachments import (
 from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Attachment, Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
 from portal.access import role_required
-from portal.pagination import CappedPaginator
 from portal.events import history_for
 from portal.http import HtmxRequest
 from portal.models import Role
+from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = {"csv", "xlsx"}

@@ -105,3 +105,30 @@ def test_draft_submit_comment_support_search_export(
         "Sensorer som varsler nattpatruljen"
     ]
     assert len(axe.checked) == 6
+
+
+def test_typed_text_survives_a_lost_session(
+    live_server: object, page: Page, axe: AxeChecker, kari: User
+) -> None:
+    """The form keeps a copy in the browser: after the session is gone and the user logs in
+    again, the text comes back, with a notice."""
+    base = str(live_server)
+    page.goto(f"{base}/konto/logg-inn/?next=/ideer/ny/")
+    page.get_by_label("E-post").fill(kari.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_label("Tittel").fill("En lang tanke")
+    page.get_by_label("Hva er behovet?").fill("Mye tekst som ikke må gå tapt.")
+    page.wait_for_timeout(600)  # the copy is saved 400 ms after the last keystroke
+    page.context.clear_cookies()  # the session expires
+    page.goto(f"{base}/ideer/ny/")
+    page.get_by_label("E-post").fill(kari.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_label("Hva er behovet?")).to_have_value("Mye tekst som ikke må gå tapt.")
+    expect(page.locator("[data-autosave-notice]")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Lagre som utkast").click()
+    expect(page.get_by_text("Utkastet er lagret")).to_be_visible()
+    page.goto(f"{base}/ideer/ny/")
+    expect(page.get_by_label("Hva er behovet?")).to_have_value("")  # the copy was dropped
