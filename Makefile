@@ -62,10 +62,11 @@ test: lint typecheck pytest
 # Bokmål is the source language: the nb catalogue mirrors every msgid (msgen) and is the base
 # a Nynorsk (nn) translation starts from.
 messages: install
+	rm -f locale/nb/LC_MESSAGES/django.po  # rebuilt whole: msgmerge's fuzzy guesses are wrong here
 	$(BIN)/python manage.py makemessages --locale nb --ignore '.venv/*' --ignore 'tests/*' \
 		--ignore 'bench/*' --no-obsolete --no-location
 	msgen --no-wrap -o locale/nb/LC_MESSAGES/django.po locale/nb/LC_MESSAGES/django.po
-	sed -i -e '/^#, fuzzy$$/d' -e 's/^"Language: \\n"/"Language: nb\\n"/' locale/nb/LC_MESSAGES/django.po
+	sed -i -e '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' -e 's/^"Language: \\n"/"Language: nb\\n"/' locale/nb/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --locale nb --ignore '.venv/*'
 
 lock: install

@@ -39,4 +39,5 @@ urlpatterns = [
     path("konto/", include(account_patterns)),
     path("konto/varsler/", views.notification_settings, name="notification_settings"),
     path("ideer/", include("ideas.urls")),
+    path("portefolje/", include("portfolio.urls")),
 ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ideas.models import Idea
 from portal.models import Organisation
 
 
@@ -23,6 +28,9 @@ class Phase(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=PhaseKind.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
     key_questions = models.JSONField(_("nøkkelspørsmål"), default=list, blank=True)
+    wip_limit = models.PositiveSmallIntegerField(
+        _("maks antall samtidig (WIP-grense)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("fase")
@@ -51,3 +59,266 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PortfolioSettings(models.Model):
+    """Per-organisation settings of the board."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="portfolio_settings"
+    )
+    stalled_after_days = models.PositiveSmallIntegerField(
+        _("stoppet etter antall dager uten flytting"), default=30
+    )
+    phase_template = models.CharField(_("fasemal"), max_length=20, default="ks_veikart")
+
+    class Meta:
+        verbose_name = _("porteføljeinnstillinger")
+        verbose_name_plural = _("porteføljeinnstillinger")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class MunicipalRole(models.TextChoices):
+    """The municipality's stance in one initiative: the words of the maturity staircase."""
+
+    WAIT_AND_SEE = "wait_and_see", _("Vente å se")
+    CONTRIBUTOR = "contributor", _("Bidragsyter")
+    INITIATOR = "initiator", _("Initiativtaker")
+    PARTNER = "partner", _("Innovasjonspartner")
+
+
+class Priority(models.TextChoices):
+    MUST = "must", _("Må ha")
+    SHOULD = "should", _("Bør ha")
+    COULD = "could", _("Kan ha")
+    WONT = "wont", _("Skal ikke ha")
+
+
+def priority_for(total: int) -> Priority:
+    """Prosjektportalen's thresholds: > 22 Må ha, > 16 Bør ha, > 8 Kan ha, else Skal ikke ha."""
+    if total > 22:
+        return Priority.MUST
+    if total > 16:
+        return Priority.SHOULD
+    if total > 8:
+        return Priority.COULD
+    return Priority.WONT
+
+
+class Assessment(models.Model):
+    """The board's score of an idea on the five criteria (1–5 each) plus an adjustment."""
+
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="assessment")
+    strategic_value = models.PositiveSmallIntegerField(_("strategisk verdi"))
+    qualitative_benefit = models.PositiveSmallIntegerField(_("kvalitativ gevinst"))
+    economic_benefit = models.PositiveSmallIntegerField(_("økonomisk gevinst"))
+    operational_need = models.PositiveSmallIntegerField(_("operasjonelt behov / lovpålagt"))
+    risk = models.PositiveSmallIntegerField(_("risiko (5 = lav)"))
+    adjustment = models.SmallIntegerField(_("manuell justering"), default=0)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    CRITERIA = (
+        "strategic_value",
+        "qualitative_benefit",
+        "economic_benefit",
+        "operational_need",
+        "risk",
+    )
+
+    class Meta:
+        verbose_name = _("vurdering")
+        verbose_name_plural = _("vurderinger")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    strategic_value__range=(1, 5),
+                    qualitative_benefit__range=(1, 5),
+                    economic_benefit__range=(1, 5),
+                    operational_need__range=(1, 5),
+                    risk__range=(1, 5),
+                    adjustment__range=(-5, 5),
+                ),
+                name="assessment_scores_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea}: {self.total}"
+
+    @property
+    def total(self) -> int:
+        return int(sum(getattr(self, name) for name in self.CRITERIA)) + self.adjustment
+
+    @property
+    def priority(self) -> Priority:
+        return priority_for(self.total)
+
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def for_organisation(self, organisation: Organisation) -> InitiativeQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Initiative(models.Model):
+    """An accepted idea on the board, moving through the phases."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="initiatives"
+    )
+    idea = models.OneToOneField(Idea, on_delete=models.PROTECT, related_name="initiative")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="initiatives")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_initiatives",
+        verbose_name=_("pådriver"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="initiative_teams",
+        verbose_name=_("team"),
+    )
+    role = models.CharField(
+        _("kommunens rolle"),
+        max_length=20,
+        choices=MunicipalRole.choices,
+        default=MunicipalRole.CONTRIBUTOR,
+    )
+    # Optimistic concurrency: a move or edit must name the version it was made from.
+    version = models.PositiveIntegerField(default=1)
+    phase_entered_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiativ")
+        verbose_name_plural = _("initiativer")
+        ordering = ["-phase_entered_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "phase", "-phase_entered_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.idea.title
+
+    def days_in_phase(self, now: datetime | None = None) -> int:
+        return ((now or timezone.now()) - self.phase_entered_at).days
+
+
+class PhaseVisit(models.Model):
+    """One stay of an initiative in a phase; flow figures are computed from these."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="visits")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="visits")
+    entered_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entered_at", "id"]
+        indexes = [models.Index(fields=["phase", "left_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} i {self.phase}"
+
+
+class ChecklistAnswerKind(models.TextChoices):
+    DONE = "done", _("Utført")
+    NOT_RELEVANT = "not_relevant", _("Ikke relevant")
+    STILL_OPEN = "still_open", _("Fortsatt åpen")
+
+
+class ChecklistAnswer(models.Model):
+    """How a checkpoint was settled when the initiative left a phase."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="checklist_answers"
+    )
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    answer = models.CharField(max_length=20, choices=ChecklistAnswerKind.choices)
+    comment = models.TextField(_("kommentar"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        indexes = [models.Index(fields=["initiative", "item", "-answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_answer_display()}"
+
+
+class Meeting(models.Model):
+    """A meeting of the portfolio board; decisions taken in it make up its minutes."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="board_meetings"
+    )
+    title = models.CharField(_("tittel"), max_length=200)
+    held_on = models.DateField(_("dato"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="board_meetings",
+        verbose_name=_("deltakere"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("protokoll ferdig"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("møte")
+        verbose_name_plural = _("møter")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.held_on:%d.%m.%Y}"
+
+
+class DecisionKind(models.TextChoices):
+    ACCEPT = "accept", _("Godkjent")
+    PARK = "park", _("Parkert")
+    REJECT = "reject", _("Avvist")
+    MERGE = "merge", _("Slått sammen")
+
+
+class Decision(models.Model):
+    """The board's decision on an idea: who, when, on what basis, and the case number."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("vedtak"), max_length=10, choices=DecisionKind.choices)
+    basis = models.TextField(_("begrunnelse"), max_length=4000, blank=True)
+    case_number = models.CharField(_("saksnummer"), max_length=50, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    revisit_on = models.DateField(_("vurderes igjen"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="merged_decisions"
+    )
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vedtak")
+        verbose_name_plural = _("vedtak")
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.idea}"

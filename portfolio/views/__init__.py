@@ -1,0 +1,1 @@
+"""Portfolio screens, one module per area; each module owns its urlpatterns."""

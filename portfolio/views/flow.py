@@ -1,0 +1,7 @@
+"""Portfolio views: flow."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Portfolio views: meetings."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
