@@ -1,4 +1,4 @@
-"""`python -m bench seed …` and `python -m bench ideas …`; with no command, the help."""
+"""`python -m bench seed|ideas|seed-board|board …`; with no command, the help."""
 
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also print EXPLAIN ANALYZE of every query slower than 10 ms",
     )
+    seed_board = commands.add_parser(
+        "seed-board",
+        help="top up initiatives on the board: the largest organisation and the next one",
+    )
+    seed_board.add_argument("--initiatives", type=int, default=2_000, metavar="N")
+    seed_board.add_argument(
+        "--small", type=int, default=200, metavar="N", help="initiatives of the second largest"
+    )
+    board = commands.add_parser(
+        "board", help="server time and query count of the board, flow figures and card moves"
+    )
+    board.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -39,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench.seed import seed_scale_data
 
         seed_scale_data(organisations=args.organisations, ideas=args.ideas)
+    elif args.command == "seed-board":
+        from bench.board import seed_board
+
+        seed_board(large=args.initiatives, small=args.small)
+    elif args.command == "board":
+        from bench.board import run as run_board
+
+        run_board(runs=max(args.runs, 2))
     else:
         from bench.ideas import run
 

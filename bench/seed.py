@@ -75,12 +75,7 @@ def say(message: str) -> None:
 
 def seed_scale_data(*, organisations: int, ideas: int) -> None:
     started = perf_counter()
-    database = connection.settings_dict["NAME"]
-    if "bench" not in str(database):
-        sys.exit(
-            f"bench: refusing to seed database {database!r}: scale data belongs in a database "
-            "of its own, named with «bench» (e.g. nyttig_bench)."
-        )
+    require_bench_database()
     orgs = ensure_organisations(organisations)
     password_hash = make_password(PASSWORD)  # hashed once: 1,500 hashes would take minutes
     for org in orgs:
@@ -119,6 +114,15 @@ def seed_scale_data(*, organisations: int, ideas: int) -> None:
     vacuum_analyze()
     total = Idea.objects.count()
     say(f"done: {total:,} ideas in the database, seeding took {perf_counter() - started:.0f} s")
+
+
+def require_bench_database() -> None:
+    database = connection.settings_dict["NAME"]
+    if "bench" not in str(database):
+        sys.exit(
+            f"bench: refusing to seed database {database!r}: scale data belongs in a database "
+            "of its own, named with «bench» (e.g. nyttig_bench)."
+        )
 
 
 def ensure_organisations(count: int) -> list[Organisation]:
@@ -346,13 +350,14 @@ def link(
     through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
-def vacuum_analyze() -> None:
+def vacuum_analyze(tables: Sequence[str] | None = None) -> None:
     """ANALYZE for fresh planner statistics; VACUUM too, for the visibility map that
     index-only scans need, as on a production database that autovacuum has settled."""
-    tables = [
-        model._meta.db_table
-        for model in (Idea, DomainEvent, User, Membership, Unit, Tag, Organisation)
-    ]
-    tables += [field.remote_field.through._meta.db_table for field in Idea._meta.local_many_to_many]
+    if tables is None:
+        tables = [
+            model._meta.db_table
+            for model in (Idea, DomainEvent, User, Membership, Unit, Tag, Organisation)
+        ]
+        tables += [f.remote_field.through._meta.db_table for f in Idea._meta.local_many_to_many]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(map(connection.ops.quote_name, tables))}")

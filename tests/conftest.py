@@ -20,6 +20,8 @@ from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
 from portal.models import Membership, Organisation, Role, Unit, User
 from portal.services import add_member, create_organisation
+from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind
+from portfolio.services import accept_idea
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -144,3 +146,34 @@ def client_for(db: None) -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def make_initiative(
+    make_idea: Callable[..., Idea], organisation: Organisation, bob: User
+) -> Callable[..., Initiative]:
+    """An accepted idea on the board, in the given (default: first active) phase."""
+
+    def make(phase: Phase | None = None, **idea_fields: Any) -> Initiative:
+        phase = (
+            phase
+            or Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE)
+            .order_by("order")
+            .first()
+        )
+        assert phase is not None
+        return accept_idea(
+            idea=make_idea(**idea_fields),
+            actor=bob,
+            phase=phase,
+            owner=bob,
+            role=MunicipalRole.CONTRIBUTOR,
+            basis="Godt behov",
+        )
+
+    return make
+
+
+@pytest.fixture
+def initiative(make_initiative: Callable[..., Initiative]) -> Initiative:
+    return make_initiative()

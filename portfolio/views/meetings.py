@@ -1,7 +1,130 @@
-"""Portfolio views: meetings."""
+"""Board meetings: plan one, decide in meeting mode, close it, and read the minutes."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-urlpatterns: list[URLPattern] = []
+from portal.access import role_required
+from portal.http import HtmxRequest
+from portal.models import Role
+from portfolio import selectors, services
+from portfolio.forms import MeetingForm
+from portfolio.models import Meeting
+from portfolio.pdf import render_pdf, static_base_url
+from portfolio.views.triage import agenda_items
+
+PAGE_SIZE = 25
+
+
+def _meeting(request: HtmxRequest, pk: int) -> Meeting:
+    meeting = selectors.meeting_for(organisation=request.organisation, pk=pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@role_required(Role.BOARD)
+def meetings(request: HtmxRequest) -> HttpResponse:
+    page = Paginator(selectors.meeting_list(organisation=request.organisation), PAGE_SIZE)
+    return render(
+        request, "portfolio/meeting_list.html", {"page": page.get_page(request.GET.get("side"))}
+    )
+
+
+@role_required(Role.BOARD)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HtmxRequest) -> HttpResponse:
+    initial = {"held_on": timezone.localdate(), "participants": [request.user.pk]}
+    form = MeetingForm(request.POST or None, organisation=request.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.create_meeting(
+            organisation=request.organisation,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            held_on=form.cleaned_data["held_on"],
+            participants=list(form.cleaned_data["participants"]),
+        )
+        messages.success(request, _("Møtet er opprettet. Sakslisten er hentet fra innboksen."))
+        return redirect("portfolio:meeting", pk=meeting.pk)
+    return render(request, "portfolio/meeting_form.html", {"form": form})
+
+
+@role_required(Role.BOARD)
+def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Meeting mode: the agenda (the inbox and stalled initiatives) with a decision form
+    for each idea; the forms post to the triage page with the meeting's id."""
+    meeting = _meeting(request, pk)
+    is_open = meeting.closed_at is None
+    ideas = list(selectors.meeting_agenda(meeting=meeting))
+    choices = selectors.triage_choices(organisation=request.organisation) if is_open else None
+    stalled_days = selectors.stalled_after(request.organisation)
+    context = {
+        "meeting": meeting,
+        "agenda": agenda_items(ideas, meeting, choices),
+        "stalled": list(
+            selectors.stalled_initiatives(
+                organisation=request.organisation, after_days=stalled_days
+            )
+        )
+        if is_open
+        else [],
+        "stalled_days": stalled_days,
+    }
+    return render(request, "portfolio/meeting_detail.html", context)
+
+
+@role_required(Role.BOARD)
+@require_POST
+def meeting_close(request: HtmxRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    services.close_meeting(meeting=meeting, actor=request.user)
+    messages.success(request, _("Møtet er avsluttet. Her er protokollen."))
+    return redirect("portfolio:meeting_minutes", pk=meeting.pk)
+
+
+def _minutes_context(meeting: Meeting) -> dict[str, object]:
+    return {
+        "meeting": meeting,
+        "decisions": selectors.meeting_decisions(meeting=meeting),
+        "participants": list(meeting.participants.all()),
+        "organisation": meeting.organisation,
+    }
+
+
+@role_required(Role.BOARD)
+def meeting_minutes(request: HtmxRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    return render(request, "portfolio/meeting_minutes.html", _minutes_context(meeting))
+
+
+@role_required(Role.BOARD)
+def meeting_minutes_pdf(request: HtmxRequest, pk: int) -> HttpResponse:
+    """The minutes as an A4 PDF, shown in the browser (inline) with a dated file name."""
+    meeting = _meeting(request, pk)
+    context = {**_minutes_context(meeting), "printed_at": timezone.now()}
+    html = render_to_string("portfolio/meeting_minutes_pdf.html", context, request=request)
+    response = HttpResponse(render_pdf(html, static_base_url()), content_type="application/pdf")
+    # ASCII only, so every browser and archive system keeps the name as it is.
+    filename = f"protokoll-portefoljestyret-{meeting.held_on:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("moter/", meetings, name="meetings"),
+    path("moter/ny/", meeting_create, name="meeting_create"),
+    path("moter/<int:pk>/", meeting, name="meeting"),
+    path("moter/<int:pk>/avslutt/", meeting_close, name="meeting_close"),
+    path("moter/<int:pk>/protokoll/", meeting_minutes, name="meeting_minutes"),
+    path("moter/<int:pk>/protokoll.pdf", meeting_minutes_pdf, name="meeting_minutes_pdf"),
+]

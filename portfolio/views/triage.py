@@ -1,7 +1,332 @@
-"""Portfolio views: triage."""
+"""Triage: the board's inbox, and the page where one idea is assessed and decided.
+
+The same forms are used in meeting mode (portfolio.views.meetings): there each agenda item
+posts here with the meeting's id, and an htmx POST gets the updated agenda item back.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from collections.abc import Callable
+from dataclasses import dataclass
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from ideas import selectors as idea_selectors
+from ideas.models import Idea
+from portal.access import role_required
+from portal.http import HtmxRequest
+from portal.models import Role
+from portfolio import selectors, services
+from portfolio.forms import (
+    AcceptForm,
+    AssessmentForm,
+    MergeForm,
+    ParkForm,
+    RejectForm,
+    TriageForm,
+)
+from portfolio.models import Assessment, Decision, Meeting
+from portfolio.selectors import TriageChoices
+
+PAGE_SIZE = 25
+
+
+@role_required(Role.BOARD)
+def triage(request: HtmxRequest) -> HttpResponse:
+    """The inbox: new ideas, and parked ones due for another look, oldest first."""
+    ideas = selectors.triage_inbox(organisation=request.organisation)
+    page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("side"))
+    template = "portfolio/triage_inbox.html"
+    if request.htmx:
+        template += "#triage-list"
+    return render(request, template, {"page": page})
+
+
+@dataclass
+class TriageForms:
+    """The assessment form and the four decision forms for one idea."""
+
+    assess: AssessmentForm
+    accept: AcceptForm
+    park: ParkForm
+    reject: RejectForm
+    merge: MergeForm
+    open: str = ""  # the form to show unfolded: the one with errors
+
+    @classmethod
+    def build(
+        cls, idea: Idea, choices: TriageChoices, bound: TriageForm | None = None
+    ) -> TriageForms:
+        assessment = _assessment_of(idea)
+        initial = {name: getattr(assessment, name) for name in Assessment.CRITERIA}
+        forms = cls(
+            assess=AssessmentForm(
+                idea=idea,
+                initial={**initial, "adjustment": assessment.adjustment} if assessment else None,
+            ),
+            accept=AcceptForm(idea=idea, choices=choices),
+            park=ParkForm(idea=idea, choices=choices),
+            reject=RejectForm(idea=idea, choices=choices),
+            merge=MergeForm(idea=idea, choices=choices),
+        )
+        if bound is not None:
+            setattr(forms, bound.kind, bound)
+            forms.open = bound.kind
+        return forms
+
+
+def _assessment_of(idea: Idea) -> Assessment | None:
+    # Rows from the selectors come with the assessment joined (None when there is none).
+    try:
+        return idea.assessment
+    except Assessment.DoesNotExist:
+        return None
+
+
+def _meeting_of(request: HtmxRequest) -> Meeting | None:
+    """The meeting a decision is taken in: the hidden `meeting` field (or ?meeting= on GET)."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("meeting", "")
+    if not raw:
+        return None
+    meeting = None
+    if raw.isdigit():
+        meeting = selectors.meeting_for(organisation=request.organisation, pk=int(raw))
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@role_required(Role.BOARD)
+@require_http_methods(["GET", "POST"])
+def triage_idea(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Assess and decide one idea. POST `handling` names the form: one service each."""
+    idea = idea_selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
+    meeting = _meeting_of(request)
+    if request.method == "GET":
+        return _treat_page(request, idea, meeting)
+    handler = HANDLERS.get(request.POST.get("handling", ""))
+    if handler is None:
+        return HttpResponseBadRequest(_("Ukjent handling."))
+    if meeting is not None and meeting.closed_at is not None:
+        messages.error(request, _("Møtet er avsluttet, så vedtaket ble ikke registrert."))
+        return _to_meeting(request, meeting)
+    if idea.status not in services.DECIDABLE:
+        return _not_decidable(request, idea, meeting)
+    return handler(request, idea, meeting)
+
+
+def _assess(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    form = AssessmentForm(request.POST, idea=idea)
+    if not form.is_valid():
+        return _invalid(request, idea, meeting, form)
+    assessment = services.assess_idea(idea=idea, actor=request.user, **form.cleaned_data)
+    message = _("Vurderingen er lagret: %(total)d poeng, %(priority)s.") % {
+        "total": assessment.total,
+        "priority": assessment.priority.label,
+    }
+    return _done(request, idea, meeting, message, stay=True)
+
+
+def _accept(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    form = AcceptForm(request.POST, idea=idea, choices=_choices(request))
+    if not form.is_valid():
+        return _invalid(request, idea, meeting, form)
+    try:
+        initiative = services.accept_idea(
+            idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data
+        )
+    except services.NotDecidable:
+        return _not_decidable(request, idea, meeting)
+    message = _("«%(title)s» er godkjent og lagt i fasen %(phase)s.") % {
+        "title": idea.title,
+        "phase": initiative.phase.name,
+    }
+    return _done(request, idea, meeting, message)
+
+
+def _park(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    form = ParkForm(request.POST, idea=idea, choices=_choices(request))
+    if not form.is_valid():
+        return _invalid(request, idea, meeting, form)
+    try:
+        services.park_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except services.NotDecidable:
+        return _not_decidable(request, idea, meeting)
+    message = _("«%(title)s» er parkert og kommer tilbake i innboksen %(date)s.") % {
+        "title": idea.title,
+        "date": form.cleaned_data["revisit_on"].strftime("%d.%m.%Y"),
+    }
+    return _done(request, idea, meeting, message)
+
+
+def _reject(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    form = RejectForm(request.POST, idea=idea, choices=_choices(request))
+    if not form.is_valid():
+        return _invalid(request, idea, meeting, form)
+    try:
+        services.reject_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except services.NotDecidable:
+        return _not_decidable(request, idea, meeting)
+    message = _("«%(title)s» er avvist. Innmelderen får beskjed med begrunnelsen.") % {
+        "title": idea.title
+    }
+    return _done(request, idea, meeting, message)
+
+
+def _merge(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    form = MergeForm(request.POST, idea=idea, choices=_choices(request))
+    if not form.is_valid():
+        return _invalid(request, idea, meeting, form)
+    try:
+        services.merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except services.NotDecidable:
+        return _not_decidable(request, idea, meeting)
+    message = _("«%(title)s» er slått sammen med «%(target)s».") % {
+        "title": idea.title,
+        "target": form.cleaned_data["into"].title,
+    }
+    return _done(request, idea, meeting, message)
+
+
+Handler = Callable[[HtmxRequest, Idea, "Meeting | None"], HttpResponse]
+HANDLERS: dict[str, Handler] = {
+    AssessmentForm.kind: _assess,
+    AcceptForm.kind: _accept,
+    ParkForm.kind: _park,
+    RejectForm.kind: _reject,
+    MergeForm.kind: _merge,
+}
+
+
+def _choices(request: HtmxRequest) -> TriageChoices:
+    return selectors.triage_choices(organisation=request.organisation)
+
+
+def _treat_page(
+    request: HtmxRequest,
+    idea: Idea,
+    meeting: Meeting | None,
+    bound: TriageForm | None = None,
+) -> HttpResponse:
+    decidable = idea.status in services.DECIDABLE
+    context = {
+        "idea": idea,
+        "meeting": meeting,
+        "decidable": decidable,
+        "forms": TriageForms.build(idea, _choices(request), bound) if decidable else None,
+        "assessment": _assessment_of(idea),
+        "decisions": selectors.idea_decisions(idea),
+        "zero_foundations": idea.zero_foundations(),
+        "bound": bound,
+    }
+    return render(request, "portfolio/triage_idea.html", context)
+
+
+def _invalid(
+    request: HtmxRequest, idea: Idea, meeting: Meeting | None, form: TriageForm
+) -> HttpResponse:
+    """The form again with its messages at the fields and what was typed kept."""
+    if meeting is not None and request.htmx:
+        return agenda_item_response(request, meeting, idea.pk, bound=form)
+    return _treat_page(request, idea, meeting, bound=form)
+
+
+def _done(
+    request: HtmxRequest, idea: Idea, meeting: Meeting | None, message: str, *, stay: bool = False
+) -> HttpResponse:
+    if meeting is not None and request.htmx:
+        return agenda_item_response(request, meeting, idea.pk, notice=message)
+    messages.success(request, message)
+    if meeting is not None:
+        return redirect(f"{reverse('portfolio:meeting', args=[meeting.pk])}#agenda-item-{idea.pk}")
+    if stay:
+        return redirect("portfolio:triage_idea", pk=idea.pk)
+    return redirect("portfolio:triage")
+
+
+def _not_decidable(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    current = Idea.objects.only("status").get(pk=idea.pk)
+    message = _("Idéen er allerede behandlet (status: %(status)s). Ingenting ble endret.") % {
+        "status": current.get_status_display()
+    }
+    if meeting is not None and request.htmx:
+        return agenda_item_response(request, meeting, idea.pk, notice=message, failed=True)
+    messages.error(request, message)
+    if meeting is not None:
+        return _to_meeting(request, meeting)
+    return redirect("portfolio:triage_idea", pk=idea.pk)
+
+
+def _to_meeting(request: HtmxRequest, meeting: Meeting) -> HttpResponse:
+    url = reverse("portfolio:meeting", args=[meeting.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+@dataclass
+class AgendaItem:
+    number: int
+    idea: Idea
+    forms: TriageForms | None  # None once the idea is decided, or the meeting is closed
+
+    @property
+    def decision(self) -> Decision | None:
+        decisions = getattr(self.idea, "meeting_decisions", [])
+        return decisions[-1] if decisions else None
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return _assessment_of(self.idea)
+
+
+def agenda_items(
+    ideas: list[Idea], meeting: Meeting, choices: TriageChoices | None
+) -> list[AgendaItem]:
+    """Agenda items; an open meeting gets decision forms for the ideas still undecided."""
+    items = []
+    for number, idea in enumerate(ideas, start=1):
+        undecided = not getattr(idea, "meeting_decisions", None)
+        forms = None
+        if choices is not None and meeting.closed_at is None and undecided:
+            # The agenda holds only ideas waiting for the board besides those decided here.
+            forms = TriageForms.build(idea, choices)
+        items.append(AgendaItem(number=number, idea=idea, forms=forms))
+    return items
+
+
+def agenda_item_response(
+    request: HtmxRequest,
+    meeting: Meeting,
+    pk: int,
+    *,
+    bound: TriageForm | None = None,
+    notice: str = "",
+    failed: bool = False,
+) -> HttpResponse:
+    """One agenda item of the meeting page, after a decision (or a form with errors)."""
+    idea = selectors.agenda_item(meeting=meeting, pk=pk)
+    if idea is None:
+        raise Http404
+    order = list(selectors.meeting_agenda(meeting=meeting).values_list("pk", flat=True))
+    number = order.index(pk) + 1 if pk in order else 0
+    forms = None
+    undecided = bound is not None or not getattr(idea, "meeting_decisions", None)
+    if undecided and idea.status in services.DECIDABLE:
+        forms = TriageForms.build(idea, _choices(request), bound)
+    item = AgendaItem(number=number, idea=idea, forms=forms)
+    context = {"item": item, "meeting": meeting, "notice": notice, "failed": failed}
+    return render(request, "portfolio/meeting_detail.html#agenda-item", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("innboks/", triage, name="triage"),
+    path("ideer/<int:pk>/behandle/", triage_idea, name="triage_idea"),
+]

@@ -8,7 +8,7 @@ from the table fails `test_every_url_pattern_is_in_the_access_table`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django import Settings
 
 from ideas.models import Attachment, Idea
-from ideas.services import add_attachment, add_comment
+from ideas.services import add_attachment, add_comment, submit_idea
 from portal.models import User
+from portfolio.models import ChecklistItem, Initiative, MunicipalRole, Phase, PhaseKind
+from portfolio.services import accept_idea
 
 LOGIN = "login"  # a redirect to the login page
 ROLES = ("anonymous", "staff", "board", "leader", "admin", "outsider")
@@ -55,14 +57,47 @@ POST_ONLY = Row(
     outsider=METHOD_NOT_ALLOWED,
     kwargs="idea",
 )
+ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
+NOT_ALLOWED = {role: METHOD_NOT_ALLOWED for role in ROLES if role != "anonymous"}
 
 ACCESS_TABLE: dict[str, Row] = {
+    # Phases and portfolio settings: administrators only, the board too gets 403; a GET on
+    # the POST-only URLs is 405 before any check. Another organisation's phase: 404 (see
+    # tests/portfolio/test_settings.py, an outsider here is staff and stops at the role).
+    "portfolio:phases": ADMIN_ONLY,
+    "portfolio:phase_create": Row(anonymous=LOGIN, **NOT_ALLOWED),
+    "portfolio:phase_edit": replace(ADMIN_ONLY, kwargs="phase"),
+    "portfolio:phase_move": Row(anonymous=LOGIN, kwargs="phase", **NOT_ALLOWED),
+    "portfolio:phase_delete": replace(ADMIN_ONLY, kwargs="phase"),
+    "portfolio:checklist_add": Row(anonymous=LOGIN, kwargs="phase", **NOT_ALLOWED),
+    "portfolio:checklist_edit": Row(anonymous=LOGIN, kwargs="checklist_item", **NOT_ALLOWED),
+    "portfolio:checklist_move": Row(anonymous=LOGIN, kwargs="checklist_item", **NOT_ALLOWED),
+    "portfolio:checklist_remove": Row(anonymous=LOGIN, kwargs="checklist_item", **NOT_ALLOWED),
+    "portfolio:portfolio_settings": ADMIN_ONLY,
+    "portfolio:phase_template": Row(anonymous=LOGIN, **NOT_ALLOWED),
     "home": PAGE,
+    # Everyone sees the board of their own organisation; only the board and admins move.
+    "portfolio:board": PAGE,
+    "portfolio:column": Row(anonymous=LOGIN, outsider=404, kwargs="phase", **MEMBERS),
+    "portfolio:move": Row(
+        anonymous=LOGIN,
+        staff=403,
+        board=200,
+        leader=403,
+        admin=200,
+        outsider=404,
+        kwargs="initiative",
+    ),
     "health": PUBLIC,
     "ideas:list": PAGE,
     "ideas:mine": PAGE,
     "ideas:create": PAGE,
     "ideas:inbox": BOARD_ONLY,
+    # Flow figures: the board, leaders and administrators; staff (and outsiders, staff
+    # elsewhere) 403.
+    "portfolio:flow": Row(
+        anonymous=LOGIN, staff=403, board=200, leader=200, admin=200, outsider=403
+    ),
     "ideas:detail": OBJECT,
     # Collaboration: a GET on the POST-only URLs is 405 before any lookup, so it confirms
     # nothing. Only a comment's author (here the submitter, staff) may edit it.
@@ -139,6 +174,13 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 
 
 def build_url(name: str, row: Row, idea: Idea) -> str:
+    if row.kwargs == "checklist_item":
+        item = ChecklistItem.objects.filter(phase__organisation=idea.organisation).first()
+        assert item is not None
+        return reverse(name, args=[item.phase_id, item.pk])
+    if row.kwargs in {"phase", "initiative"}:
+        initiative = _initiative(idea)
+        return reverse(name, args=[initiative.phase_id if row.kwargs == "phase" else initiative.pk])
     if row.kwargs == "idea":
         return reverse(name, args=[idea.pk])
     if row.kwargs == "export":
@@ -151,6 +193,28 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     return reverse(name)
+
+
+def _initiative(idea: Idea) -> Initiative:
+    """A second idea of the organisation, accepted onto the board (once per test)."""
+    existing = Initiative.objects.filter(organisation=idea.organisation).first()
+    if existing:
+        return existing
+    phase = Phase.objects.filter(organisation=idea.organisation, kind=PhaseKind.ACTIVE).first()
+    assert phase is not None
+    other = submit_idea(
+        organisation=idea.organisation,
+        submitter=idea.submitter,
+        title="Tavlekort",
+        question="Hvordan kan vi prøve tavla?",
+        need="Et kort på tavla.",
+        innovation_type=idea.innovation_type,
+        unit=idea.unit,
+        notify_board=False,
+    )
+    return accept_idea(
+        idea=other, actor=idea.submitter, phase=phase, owner=None, role=MunicipalRole.CONTRIBUTOR
+    )
 
 
 @pytest.fixture
