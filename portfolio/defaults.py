@@ -7,14 +7,17 @@ from typing import Literal, TypedDict
 PhaseKind = Literal["inbox", "active", "closed"]
 
 
-class PhaseData(TypedDict):
+class PhaseData(TypedDict, total=False):
     order: int
     name: str
     kind: PhaseKind
     description: str
     key_questions: list[str]
     checklist: list[str]
+    in_use: bool  # «nyttiggjort»: the solution has been taken into use in this phase
 
+
+IN_USE_PHASES = frozenset({"Overgang til drift", "Ny praksis", "Realisere"})
 
 INBOX_PHASE: PhaseData = {
     "order": 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +29,9 @@ class Phase(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=PhaseKind.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
     key_questions = models.JSONField(_("nøkkelspørsmål"), default=list, blank=True)
+    # «Nyttiggjort»: an initiative in such a phase has been taken into use (KS: Overgang til
+    # drift, Ny praksis). Phases are data, so this is a flag, not a name.
+    in_use = models.BooleanField(_("løsningen er tatt i bruk"), default=False)
     wip_limit = models.PositiveSmallIntegerField(
         _("maks antall samtidig (WIP-grense)"), null=True, blank=True
     )
@@ -71,6 +75,12 @@ class PortfolioSettings(models.Model):
         _("stoppet etter antall dager uten flytting"), default=30
     )
     phase_template = models.CharField(_("fasemal"), max_length=20, default="ks_veikart")
+    hours_per_fte = models.DecimalField(
+        _("timer per årsverk"), max_digits=6, decimal_places=1, default=Decimal("1695.0")
+    )
+    status_report_every_days = models.PositiveSmallIntegerField(
+        _("statusrapport hver (dager)"), default=30
+    )
 
     class Meta:
         verbose_name = _("porteføljeinnstillinger")
@@ -322,3 +332,162 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.idea}"
+
+
+class BenefitKind(models.TextChoices):
+    DIRECT = "direct", _("Direkte (økonomisk, kroner)")
+    INDIRECT = "indirect", _("Indirekte (frigjort tid)")
+    QUALITATIVE = "qualitative", _("Kvalitativ")
+
+
+class MeasureUnit(models.TextChoices):
+    NOK = "nok", _("kroner")
+    HOURS = "hours", _("timer")
+    COUNT = "count", _("antall")
+    PERCENT = "percent", _("prosent")
+
+
+class Benefit(models.Model):
+    """A benefit (gevinst) an initiative is to realise, owned in the line organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
+    description = models.TextField(_("beskrivelse"), max_length=2000)
+    kind = models.CharField(_("type gevinst"), max_length=12, choices=BenefitKind.choices)
+    value_types = models.JSONField(_("verdier"), default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_benefits",
+        verbose_name=_("gevinsteier"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_benefits",
+        verbose_name=_("gevinstansvarlig"),
+    )
+    preconditions = models.TextField(_("forutsetninger"), max_length=2000, blank=True)
+    realisation_date = models.DateField(_("realiseringstidspunkt"), null=True, blank=True)
+    # Expected yearly effect: kroner for direct benefits, hours for freed time.
+    expected_amount = models.DecimalField(
+        _("forventet beløp per år (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_hours = models.DecimalField(
+        _("forventet frigjort tid per år (timer)"),
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    measure_every_days = models.PositiveSmallIntegerField(_("måles hver (dager)"), default=90)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gevinst")
+        verbose_name_plural = _("gevinster")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["organisation", "kind"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class Indicator(models.Model):
+    """A measure of a benefit (måleindikator): baseline, target and unit."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indikator"), max_length=200)
+    unit = models.CharField(_("måleenhet"), max_length=10, choices=MeasureUnit.choices)
+    baseline = models.DecimalField(_("startverdi"), max_digits=14, decimal_places=2)
+    baseline_date = models.DateField(_("dato for nullpunktsmåling"), null=True, blank=True)
+    target = models.DecimalField(_("ønsket verdi"), max_digits=14, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    """A measured value of an indicator; measuring goes on after the initiative ends."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("dato"))
+    value = models.DecimalField(_("målt verdi"), max_digits=14, decimal_places=2)
+    comment = models.TextField(_("kommentar"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        ordering = ["measured_on", "id"]
+        indexes = [models.Index(fields=["indicator", "-measured_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.measured_on})"
+
+
+class TrafficLight(models.TextChoices):
+    GREEN = "green", _("Grønn – i rute")
+    YELLOW = "yellow", _("Gul – avvik, under kontroll")
+    RED = "red", _("Rød – kritisk, trenger hjelp")
+
+
+class StatusReport(models.Model):
+    """A periodic status of an active initiative, as in Prosjektportalen."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_reports"
+    )
+    period_end = models.DateField(_("rapporten gjelder til"))
+    summary = models.TextField(_("overordnet status"), max_length=4000)
+    progress = models.CharField(_("fremdrift"), max_length=6, choices=TrafficLight.choices)
+    progress_comment = models.TextField(_("kommentar om fremdrift"), max_length=1000, blank=True)
+    economy = models.CharField(_("økonomi"), max_length=6, choices=TrafficLight.choices)
+    economy_comment = models.TextField(_("kommentar om økonomi"), max_length=1000, blank=True)
+    quality = models.CharField(_("kvalitet"), max_length=6, choices=TrafficLight.choices)
+    quality_comment = models.TextField(_("kommentar om kvalitet"), max_length=1000, blank=True)
+    risk = models.CharField(_("risiko"), max_length=6, choices=TrafficLight.choices)
+    risk_comment = models.TextField(_("kommentar om risiko"), max_length=1000, blank=True)
+    benefits = models.CharField(_("gevinstoppnåelse"), max_length=6, choices=TrafficLight.choices)
+    benefits_comment = models.TextField(
+        _("kommentar om gevinstoppnåelse"), max_length=1000, blank=True
+    )
+    budget = models.DecimalField(
+        _("budsjett (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    costs_to_date = models.DecimalField(
+        _("påløpte kostnader (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        ordering = ["-period_end", "-id"]
+        indexes = [models.Index(fields=["initiative", "-period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} {self.period_end}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
@@ -17,21 +18,25 @@ from ideas.notifications import notify_followers
 from ideas.services import notify_status_change
 from portal.events import record_event, snapshot
 from portal.models import Membership, Organisation, Role, User
-from portfolio.defaults import DIGDIR_PHASES, KS_VEIKART_PHASES
+from portfolio.defaults import DIGDIR_PHASES, IN_USE_PHASES, KS_VEIKART_PHASES
 from portfolio.models import (
     Assessment,
+    Benefit,
     ChecklistAnswer,
     ChecklistAnswerKind,
     ChecklistItem,
     Decision,
     DecisionKind,
+    Indicator,
     Initiative,
+    Measurement,
     Meeting,
     MunicipalRole,
     Phase,
     PhaseKind,
     PhaseVisit,
     PortfolioSettings,
+    StatusReport,
 )
 
 PhaseTemplate = Literal["ks_veikart", "digdir"]
@@ -56,6 +61,7 @@ def apply_phase_template(*, organisation: Organisation, template: PhaseTemplate)
                 "kind": item["kind"],
                 "description": item["description"],
                 "key_questions": list(item["key_questions"]),
+                "in_use": item["name"] in IN_USE_PHASES,
             },
         )
         if created:
@@ -898,3 +904,220 @@ def close_meeting(*, meeting: Meeting, actor: User) -> Meeting:
         },
     )
     return current
+
+
+# Benefits (gevinstrealisering) and status reports --------------------------------------
+
+BENEFIT_FIELDS = (
+    "description",
+    "kind",
+    "value_types",
+    "owner",
+    "responsible",
+    "preconditions",
+    "realisation_date",
+    "expected_amount",
+    "expected_hours",
+    "measure_every_days",
+)
+
+
+class BenefitConflict(Exception):
+    """Someone else saved the benefit since the form was loaded; nothing was overwritten."""
+
+    def __init__(self, current: Benefit) -> None:
+        super().__init__(f"Benefit {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+def _benefit_state(benefit: Benefit) -> dict[str, Any]:
+    return snapshot(benefit, BENEFIT_FIELDS)
+
+
+@transaction.atomic
+def add_benefit(*, initiative: Initiative, actor: User, **fields: Any) -> Benefit:
+    """Plan a benefit of the initiative (recorded on the initiative's history)."""
+    unknown = set(fields) - set(BENEFIT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown benefit fields: {sorted(unknown)}")
+    benefit = Benefit(organisation=initiative.organisation, initiative=initiative, **fields)
+    benefit.full_clean()
+    benefit.save()
+    record_event(
+        organisation=initiative.organisation,
+        actor=actor,
+        action="benefit.added",
+        subject=initiative,
+        after={"benefit": benefit.pk, **_benefit_state(benefit)},
+    )
+    return benefit
+
+
+@transaction.atomic
+def update_benefit(
+    *, benefit: Benefit, actor: User, expected_version: int, **fields: Any
+) -> Benefit:
+    current = Benefit.objects.select_for_update(of=("self",)).get(pk=benefit.pk)
+    if current.version != expected_version:
+        raise BenefitConflict(current)
+    before = _benefit_state(current)
+    for name, value in fields.items():
+        if name not in BENEFIT_FIELDS:
+            raise TypeError(f"Unknown benefit field {name!r}.")
+        setattr(current, name, value)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    after = _benefit_state(current)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        record_event(
+            organisation=current.organisation,
+            actor=actor,
+            action="benefit.edited",
+            subject=current.initiative,
+            before={"benefit": current.pk, **{k: before[k] for k in changed}},
+            after={"benefit": current.pk, **{k: after[k] for k in changed}},
+        )
+    return current
+
+
+@transaction.atomic
+def add_indicator(
+    *,
+    benefit: Benefit,
+    actor: User,
+    name: str,
+    unit: str,
+    baseline: Decimal,
+    target: Decimal,
+    baseline_date: date | None = None,
+) -> Indicator:
+    """A measure with its baseline (nullpunktsmåling) and target; the target must differ."""
+    if baseline == target:
+        raise ValueError("The target must differ from the baseline.")
+    indicator = Indicator(
+        benefit=benefit,
+        name=name,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        baseline_date=baseline_date,
+    )
+    indicator.full_clean()
+    indicator.save()
+    record_event(
+        organisation=benefit.organisation,
+        actor=actor,
+        action="indicator.added",
+        subject=benefit.initiative,
+        after=snapshot_json(
+            {
+                "benefit": benefit.pk,
+                "indicator": indicator.pk,
+                "name": name,
+                "unit": unit,
+                "baseline": str(baseline),
+                "target": str(target),
+            }
+        ),
+    )
+    return indicator
+
+
+@transaction.atomic
+def record_measurement(
+    *,
+    indicator: Indicator,
+    actor: User,
+    measured_on: date,
+    value: Decimal,
+    comment: str = "",
+) -> Measurement:
+    """Record a measured value. Allowed after the initiative is closed: benefits are
+    measured long after the project (Realisere / Ny praksis)."""
+    if measured_on > timezone.localdate():
+        raise ValueError("A measurement cannot be dated in the future.")
+    measurement = Measurement(
+        indicator=indicator,
+        measured_on=measured_on,
+        value=value,
+        comment=comment,
+        recorded_by=actor,
+    )
+    measurement.full_clean()
+    measurement.save()
+    record_event(
+        organisation=indicator.benefit.organisation,
+        actor=actor,
+        action="measurement.recorded",
+        subject=indicator.benefit.initiative,
+        after=snapshot_json(
+            {
+                "indicator": indicator.pk,
+                "name": indicator.name,
+                "measured_on": measured_on,
+                "value": str(value),
+                "comment": comment,
+            }
+        ),
+    )
+    return measurement
+
+
+STATUS_FIELDS = (
+    "period_end",
+    "summary",
+    "progress",
+    "progress_comment",
+    "economy",
+    "economy_comment",
+    "quality",
+    "quality_comment",
+    "risk",
+    "risk_comment",
+    "benefits",
+    "benefits_comment",
+    "budget",
+    "costs_to_date",
+)
+
+
+@transaction.atomic
+def save_status_report(
+    *,
+    initiative: Initiative,
+    actor: User,
+    publish: bool,
+    report: StatusReport | None = None,
+    **fields: Any,
+) -> StatusReport:
+    """Create or edit a draft status report; `publish` makes it visible on the board card.
+
+    A published report is history and is not edited again: write a new one.
+    """
+    if report is not None and report.published_at is not None:
+        raise ValueError("A published status report cannot be changed.")
+    unknown = set(fields) - set(STATUS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown status report fields: {sorted(unknown)}")
+    if report is None:
+        report = StatusReport(initiative=initiative, created_by=actor)
+    else:
+        report.version += 1
+    for name, value in fields.items():
+        setattr(report, name, value)
+    if publish:
+        report.published_at = timezone.now()
+    report.full_clean()
+    report.save()
+    record_event(
+        organisation=initiative.organisation,
+        actor=actor,
+        action="status.published" if publish else "status.saved",
+        subject=initiative,
+        after=snapshot_json(
+            {"report": report.pk, **{k: str(getattr(report, k)) for k in STATUS_FIELDS}}
+        ),
+    )
+    return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
 from portal.models import Membership, Organisation, Role, Unit, User
 from portal.services import add_member, create_organisation
-from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind
-from portfolio.services import accept_idea
+from portfolio.models import Initiative, Meeting, MunicipalRole, Phase, PhaseKind
+from portfolio.services import accept_idea, create_meeting
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -177,3 +178,11 @@ def make_initiative(
 @pytest.fixture
 def initiative(make_initiative: Callable[..., Initiative]) -> Initiative:
     return make_initiative()
+
+
+@pytest.fixture
+def meeting(organisation: Organisation, bob: User) -> Meeting:
+    """An open meeting of the portfolio board, with Bob taking part."""
+    return create_meeting(
+        organisation=organisation, actor=bob, held_on=date(2026, 3, 5), participants=[bob]
+    )

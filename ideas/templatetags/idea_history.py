@@ -26,6 +26,12 @@ EVENT_TEXTS = {
     "idea.unfollowed": gettext_lazy("%(who)s sluttet å følge idéen."),
     "attachment.added": gettext_lazy("%(who)s la ved filen «%(name)s»."),
     "attachment.deleted": gettext_lazy("%(who)s fjernet filen «%(name)s»."),
+    # The board's triage (portfolio.services); the decisions themselves are listed on the page.
+    "idea.assessed": gettext_lazy("%(who)s vurderte idéen (%(total)s poeng)."),
+    "idea.accepted": gettext_lazy("%(who)s godkjente idéen, som ble et initiativ på tavla."),
+    "idea.parked": gettext_lazy("%(who)s parkerte idéen («vente og se»)."),
+    "idea.rejected": gettext_lazy("%(who)s avviste idéen."),
+    "idea.merged": gettext_lazy("%(who)s slo idéen sammen med en annen idé."),
 }
 EXTRA_LABELS = {"tags": gettext_lazy("stikkord")}
 
@@ -48,4 +54,5 @@ def describe_event(event: DomainEvent) -> str:
         return f"{who}: {event.action}"
     fields = ", ".join(_field_label(name) for name in event.after)
     name = event.after.get("name") or event.before.get("name") or ""
-    return str(text) % {"who": who, "fields": fields, "name": name}
+    total = event.after.get("total", "")
+    return str(text) % {"who": who, "fields": fields, "name": name, "total": total}

@@ -34,10 +34,11 @@ def _meeting(request: HtmxRequest, pk: int) -> Meeting:
 
 @role_required(Role.BOARD)
 def meetings(request: HtmxRequest) -> HttpResponse:
-    page = Paginator(selectors.meeting_list(organisation=request.organisation), PAGE_SIZE)
-    return render(
-        request, "portfolio/meeting_list.html", {"page": page.get_page(request.GET.get("side"))}
-    )
+    paginator = Paginator(selectors.meeting_list(organisation=request.organisation), PAGE_SIZE)
+    template = "portfolio/meeting_list.html"
+    if request.htmx:
+        template += "#meeting-list"
+    return render(request, template, {"page": paginator.get_page(request.GET.get("side"))})
 
 
 @role_required(Role.BOARD)

@@ -264,12 +264,9 @@ def _checklist_context(
             ChecklistRow(item=item, form=form, first=number == 1, last=number == len(items))
         )
     new_form = invalid if invalid is not None and invalid_item is None else None
-    return {
-        "phase": phase,
-        "checklist_rows": rows,
-        "new_item_form": new_form or ChecklistItemForm(prefix=NEW_ITEM_PREFIX),
-        "status": status,
-    }
+    new_form = new_form or ChecklistItemForm(prefix=NEW_ITEM_PREFIX)
+    new_form.fields["text"].label = _("Nytt sjekkpunkt")
+    return {"phase": phase, "checklist_rows": rows, "new_item_form": new_form, "status": status}
 
 
 def _phase_page(

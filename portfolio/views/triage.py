@@ -65,15 +65,15 @@ class TriageForms:
         cls, idea: Idea, choices: TriageChoices, bound: TriageForm | None = None
     ) -> TriageForms:
         assessment = _assessment_of(idea)
-        initial = {name: getattr(assessment, name) for name in Assessment.CRITERIA}
+        initial = None
+        if assessment is not None:
+            names = [*Assessment.CRITERIA, "adjustment"]
+            initial = {name: getattr(assessment, name) for name in names}
         forms = cls(
-            assess=AssessmentForm(
-                idea=idea,
-                initial={**initial, "adjustment": assessment.adjustment} if assessment else None,
-            ),
+            assess=AssessmentForm(idea=idea, initial=initial),
             accept=AcceptForm(idea=idea, choices=choices),
-            park=ParkForm(idea=idea, choices=choices),
-            reject=RejectForm(idea=idea, choices=choices),
+            park=ParkForm(idea=idea),
+            reject=RejectForm(idea=idea),
             merge=MergeForm(idea=idea, choices=choices),
         )
         if bound is not None:
@@ -152,7 +152,7 @@ def _accept(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
 
 
 def _park(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
-    form = ParkForm(request.POST, idea=idea, choices=_choices(request))
+    form = ParkForm(request.POST, idea=idea)
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
@@ -167,7 +167,7 @@ def _park(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResp
 
 
 def _reject(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
-    form = RejectForm(request.POST, idea=idea, choices=_choices(request))
+    form = RejectForm(request.POST, idea=idea)
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from pytest_django import Settings
 from ideas.models import Attachment, Idea
 from ideas.services import add_attachment, add_comment, submit_idea
 from portal.models import User
-from portfolio.models import ChecklistItem, Initiative, MunicipalRole, Phase, PhaseKind
-from portfolio.services import accept_idea
+from portfolio.models import ChecklistItem, Initiative, Meeting, MunicipalRole, Phase, PhaseKind
+from portfolio.services import accept_idea, create_meeting
 
 LOGIN = "login"  # a redirect to the login page
 ROLES = ("anonymous", "staff", "board", "leader", "admin", "outsider")
@@ -93,6 +94,17 @@ ACCESS_TABLE: dict[str, Row] = {
     "ideas:mine": PAGE,
     "ideas:create": PAGE,
     "ideas:inbox": BOARD_ONLY,
+    # Triage and board meetings: the board and administrators decide; closing is POST only.
+    # Another organisation's idea or meeting is 404 (tests/portfolio/test_triage.py and
+    # test_meetings.py: an outsider here is staff and stops at the role).
+    "portfolio:triage": BOARD_ONLY,
+    "portfolio:triage_idea": replace(BOARD_ONLY, kwargs="idea"),
+    "portfolio:meetings": BOARD_ONLY,
+    "portfolio:meeting_create": BOARD_ONLY,
+    "portfolio:meeting": replace(BOARD_ONLY, kwargs="meeting"),
+    "portfolio:meeting_close": replace(BOARD_ONLY, board=405, admin=405, kwargs="meeting"),
+    "portfolio:meeting_minutes": replace(BOARD_ONLY, kwargs="meeting"),
+    "portfolio:meeting_minutes_pdf": replace(BOARD_ONLY, kwargs="meeting"),
     # Flow figures: the board, leaders and administrators; staff (and outsiders, staff
     # elsewhere) 403.
     "portfolio:flow": Row(
@@ -181,6 +193,8 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs in {"phase", "initiative"}:
         initiative = _initiative(idea)
         return reverse(name, args=[initiative.phase_id if row.kwargs == "phase" else initiative.pk])
+    if row.kwargs == "meeting":
+        return reverse(name, args=[_meeting(idea).pk])
     if row.kwargs == "idea":
         return reverse(name, args=[idea.pk])
     if row.kwargs == "export":
@@ -193,6 +207,19 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     return reverse(name)
+
+
+def _meeting(idea: Idea) -> Meeting:
+    """An open board meeting of the idea's organisation (once per test)."""
+    existing = Meeting.objects.filter(organisation=idea.organisation).first()
+    if existing:
+        return existing
+    return create_meeting(
+        organisation=idea.organisation,
+        actor=idea.submitter,
+        held_on=date(2026, 3, 5),
+        participants=[],
+    )
 
 
 def _initiative(idea: Idea) -> Initiative:

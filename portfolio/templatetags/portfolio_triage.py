@@ -1,0 +1,24 @@
+"""The board's decisions on an idea, shown on the idea's own page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ideas.models import Idea
+from portfolio import selectors
+from portfolio.services import DECIDABLE
+
+register = template.Library()
+
+
+@register.inclusion_tag("portfolio/triage_decisions.html", takes_context=True)
+def idea_decisions(context: template.Context, idea: Idea) -> dict[str, Any]:
+    """Each decision (kind, who, when, basis, case number, meeting), and for the board a
+    link to the triage page while the idea waits for a decision."""
+    return {
+        "idea": idea,
+        "decisions": selectors.idea_decisions(idea),
+        "can_triage": bool(context.get("is_board")) and idea.status in DECIDABLE,
+    }
