@@ -1,4 +1,4 @@
-"""`python -m bench seed|ideas|seed-board|board …`; with no command, the help."""
+"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits …`; no command: help."""
 
 from __future__ import annotations
 
@@ -41,6 +41,18 @@ def main(argv: list[str] | None = None) -> int:
         "board", help="server time and query count of the board, flow figures and card moves"
     )
     board.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
+    seed_benefits = commands.add_parser(
+        "seed-benefits",
+        help="top up benefits, indicators, measurements and status reports of the initiatives",
+    )
+    seed_benefits.add_argument("--initiatives", type=int, default=2_000, metavar="N")
+    seed_benefits.add_argument(
+        "--small", type=int, default=200, metavar="N", help="initiatives of the second largest"
+    )
+    benefits = commands.add_parser(
+        "benefits", help="server time and query count of the benefit overview and status pages"
+    )
+    benefits.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -55,6 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench.board import seed_board
 
         seed_board(large=args.initiatives, small=args.small)
+    elif args.command == "seed-benefits":
+        from bench.benefits import seed_benefits
+
+        seed_benefits(large=args.initiatives, small=args.small)
+    elif args.command == "benefits":
+        from bench.benefits import run as run_benefits
+
+        run_benefits(runs=max(args.runs, 2))
     elif args.command == "board":
         from bench.board import run as run_board
 

@@ -23,8 +23,9 @@ def notify_board_of_new_idea(idea_id: int) -> int:
     """
     with transaction.atomic():
         idea = (
-            Idea.objects.select_for_update(of=("self",))
-            .select_related("organisation", "unit")
+            # No joins in the locking query: a concurrent edit of the unit would make
+            # PostgreSQL drop the row on its re-check after the lock wait.
+            Idea.objects.select_for_update()
             .filter(pk=idea_id, board_notified_at__isnull=True)
             .first()
         )

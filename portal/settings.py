@@ -243,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ideas.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Pådrivere and benefit owners are reminded of due status reports and measurements.
+    "send-due-reminders": {
+        "task": "portfolio.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 LOGGING = {

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,6 +38,7 @@ from portfolio.models import (
     PhaseVisit,
     PortfolioSettings,
     StatusReport,
+    TrafficLight,
 )
 
 PhaseTemplate = Literal["ks_veikart", "digdir"]
@@ -375,11 +377,9 @@ def move_initiative(
     «Ikke relevant» and «Fortsatt åpen» need a comment. A stale `expected_version` raises
     InitiativeConflict; missing answers raise ChecklistIncomplete. Nothing is saved then.
     """
-    current = (
-        Initiative.objects.select_for_update(of=("self",))
-        .select_related("phase", "organisation")
-        .get(pk=initiative.pk)
-    )
+    # Lock the row alone: with joins in a FOR UPDATE, PostgreSQL re-checks the join against
+    # the old phase row after waiting for a concurrent move, and the row would vanish.
+    current = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if current.version != expected_version:
         raise InitiativeConflict(current)
     if to_phase.organisation_id != current.organisation_id or to_phase.kind == PhaseKind.INBOX:
@@ -438,7 +438,7 @@ def move_initiative(
 # Phase administration. Phases are data: an organisation's administrators rename, add,
 # reorder and delete them and edit their exit checklists, or switch to another template.
 
-PHASE_FIELDS = ("order", "name", "kind", "description", "key_questions", "wip_limit")
+PHASE_FIELDS = ("order", "name", "kind", "description", "key_questions", "wip_limit", "in_use")
 KIND_RANK = {PhaseKind.INBOX: 0, PhaseKind.ACTIVE: 1, PhaseKind.CLOSED: 2}
 Direction = Literal["up", "down"]
 
@@ -451,7 +451,7 @@ class PhaseUsage:
     history: int
 
     @property
-    def in_use(self) -> bool:
+    def is_used(self) -> bool:
         return bool(self.initiatives or self.history)
 
 
@@ -542,6 +542,7 @@ def create_phase(
     description: str = "",
     key_questions: list[str] | None = None,
     wip_limit: int | None = None,
+    in_use: bool = False,
 ) -> Phase:
     """Add an active phase or a closed state at the end of its group."""
     if kind not in (PhaseKind.ACTIVE, PhaseKind.CLOSED):
@@ -555,6 +556,7 @@ def create_phase(
         description=description.strip(),
         key_questions=list(key_questions or []),
         wip_limit=wip_limit,
+        in_use=in_use,
     )
     _renumber(_grouped([*phases, phase]))
     record_event(
@@ -577,8 +579,13 @@ def update_phase(
     key_questions: list[str],
     wip_limit: int | None,
     kind: PhaseKind | None = None,
+    in_use: bool | None = None,
 ) -> Phase:
-    """Edit a phase. Active phases and closed states may swap kind; the inbox stays the inbox."""
+    """Edit a phase. Active phases and closed states may swap kind; the inbox stays the inbox.
+
+    `kind` and `in_use` (the solution is taken into use here: «nyttiggjort») stay as they
+    are when not given.
+    """
     current, phases = _locked(phase)
     new_kind = PhaseKind(kind or current.kind)
     if new_kind != current.kind and PhaseKind.INBOX in (new_kind, current.kind):
@@ -589,7 +596,11 @@ def update_phase(
     current.key_questions = list(key_questions)
     current.wip_limit = wip_limit
     current.kind = new_kind
-    current.save(update_fields=["name", "description", "key_questions", "wip_limit", "kind"])
+    if in_use is not None:
+        current.in_use = in_use
+    current.save(
+        update_fields=["name", "description", "key_questions", "wip_limit", "kind", "in_use"]
+    )
     if before["kind"] != new_kind:
         _renumber(_grouped(phases))  # to the start of the closed states, or the end of the active
     after = _phase_state(current)
@@ -639,7 +650,7 @@ def delete_phase(*, phase: Phase, actor: User) -> None:
     if current.kind == PhaseKind.INBOX:
         raise ValueError("The triage inbox cannot be deleted.")
     usage = phase_usage(current)
-    if usage.in_use:
+    if usage.is_used:
         raise PhaseInUse(current, usage)
     record_event(
         organisation=current.organisation,
@@ -793,7 +804,7 @@ def switch_phase_template(
             continue
         usage = phase_usage(phase)
         custom = phase.name not in left_names
-        if usage.in_use or custom:
+        if usage.is_used or custom:
             kept.append(KeptPhase(name=phase.name, usage=usage, custom=custom))
             continue
         removed.append(phase)
@@ -1081,6 +1092,35 @@ STATUS_FIELDS = (
     "budget",
     "costs_to_date",
 )
+STATUS_LIGHTS = ("progress", "economy", "quality", "risk", "benefits")
+LIGHTS_NEEDING_COMMENT = (TrafficLight.YELLOW, TrafficLight.RED)
+
+
+class StatusReportPublished(ValueError):
+    """A published status report is history: it is not changed, a new one is written."""
+
+
+class StatusReportConflict(Exception):
+    """Someone else saved the draft since the form was loaded; nothing was overwritten."""
+
+    def __init__(self, current: StatusReport) -> None:
+        super().__init__(f"Status report {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+def status_report_errors(report: StatusReport) -> dict[str, str]:
+    """What the model cannot say: yellow and red need a comment (never a colour alone), and
+    budget and costs are not negative."""
+    errors = {}
+    for light in STATUS_LIGHTS:
+        comment = getattr(report, f"{light}_comment") or ""
+        if getattr(report, light) in LIGHTS_NEEDING_COMMENT and not comment.strip():
+            errors[f"{light}_comment"] = _("Skriv en kommentar når statusen er gul eller rød.")
+    for amount in ("budget", "costs_to_date"):
+        value = getattr(report, amount)
+        if value is not None and value < 0:
+            errors[amount] = _("Beløpet kan ikke være negativt.")
+    return errors
 
 
 @transaction.atomic
@@ -1090,25 +1130,37 @@ def save_status_report(
     actor: User,
     publish: bool,
     report: StatusReport | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> StatusReport:
     """Create or edit a draft status report; `publish` makes it visible on the board card.
 
-    A published report is history and is not edited again: write a new one.
+    A published report is history and is not edited again (StatusReportPublished): write a
+    new one. A draft saved by someone else since `expected_version` raises
+    StatusReportConflict; invalid values raise ValidationError. Nothing is saved then.
     """
-    if report is not None and report.published_at is not None:
-        raise ValueError("A published status report cannot be changed.")
     unknown = set(fields) - set(STATUS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown status report fields: {sorted(unknown)}")
     if report is None:
         report = StatusReport(initiative=initiative, created_by=actor)
     else:
+        # Read again under a lock: the draft may have been published or saved meanwhile.
+        report = StatusReport.objects.select_for_update().get(pk=report.pk)
+        if report.initiative_id != initiative.pk:
+            raise ValueError("The status report belongs to another initiative.")
+        if report.published_at is not None:
+            raise StatusReportPublished("A published status report cannot be changed.")
+        if expected_version is not None and report.version != expected_version:
+            raise StatusReportConflict(report)
         report.version += 1
     for name, value in fields.items():
         setattr(report, name, value)
     if publish:
         report.published_at = timezone.now()
+    errors = status_report_errors(report)
+    if errors:
+        raise ValidationError(errors)
     report.full_clean()
     report.save()
     record_event(
@@ -1121,3 +1173,25 @@ def save_status_report(
         ),
     )
     return report
+
+
+# Reminders --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_reminder_sent(
+    *,
+    organisation: Organisation,
+    recipient: User,
+    subject: Initiative | Benefit,
+    kind: Literal["status", "measurement"],
+) -> None:
+    """Note that `recipient` has been reminded about `subject` today; portfolio.tasks reads
+    these events so that a reminder goes out at most once a day."""
+    record_event(
+        organisation=organisation,
+        actor=None,
+        action="reminder.sent",  # selectors.reminded_today reads it
+        subject=subject,
+        after={"kind": kind, "recipient": recipient.pk, "email": recipient.email},
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from portfolio.views import board, flow, meetings, settings, triage
+from portfolio.views import benefits, board, flow, meetings, overview, settings, status, triage
 
 app_name = "portfolio"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     *meetings.urlpatterns,
     *settings.urlpatterns,
     *flow.urlpatterns,
+    *benefits.urlpatterns,
+    *status.urlpatterns,
+    *overview.urlpatterns,
 ]

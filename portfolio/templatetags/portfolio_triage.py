@@ -17,8 +17,9 @@ register = template.Library()
 def idea_decisions(context: template.Context, idea: Idea) -> dict[str, Any]:
     """Each decision (kind, who, when, basis, case number, meeting), and for the board a
     link to the triage page while the idea waits for a decision."""
+    # Every decision stamps triaged_at: an idea never triaged needs no query.
     return {
         "idea": idea,
-        "decisions": selectors.idea_decisions(idea),
+        "decisions": selectors.idea_decisions(idea) if idea.triaged_at else [],
         "can_triage": bool(context.get("is_board")) and idea.status in DECIDABLE,
     }

@@ -184,7 +184,7 @@ def phase_move(request: HtmxRequest, pk: int) -> HttpResponse:
     )
 
 
-def _in_use_text(phase: Phase, usage: services.PhaseUsage) -> str:
+def _used_text(phase: Phase, usage: services.PhaseUsage) -> str:
     if usage.initiatives:
         return ngettext(
             "Fasen «%(name)s» kan ikke slettes fordi %(count)d initiativ står i den. "
@@ -208,7 +208,7 @@ def phase_delete(request: HtmxRequest, pk: int) -> HttpResponse:
         try:
             services.delete_phase(phase=phase, actor=request.user)
         except services.PhaseInUse as refused:
-            messages.error(request, _in_use_text(phase, refused.usage))
+            messages.error(request, _used_text(phase, refused.usage))
         except ValueError:
             messages.error(request, _("Innboksen kan ikke slettes: nye idéer kommer inn der."))
         else:
@@ -220,8 +220,8 @@ def phase_delete(request: HtmxRequest, pk: int) -> HttpResponse:
         "refusal": (
             _("Innboksen kan ikke slettes: nye idéer kommer inn der.")
             if phase.kind == PhaseKind.INBOX
-            else _in_use_text(phase, usage)
-            if usage.in_use
+            else _used_text(phase, usage)
+            if usage.is_used
             else ""
         ),
         "nav_section": NAV_SECTION,
@@ -238,6 +238,12 @@ class ChecklistRow:
     form: ChecklistItemForm
     first: bool
     last: bool
+
+
+def _label(form: ChecklistItemForm, label: str) -> None:
+    # A validated form has built its bound field already, with the label it had then.
+    form.fields["text"].label = label
+    form["text"].label = label
 
 
 def _checklist_context(
@@ -259,13 +265,13 @@ def _checklist_context(
             form = invalid
         else:
             form = ChecklistItemForm(prefix=_item_prefix(item), initial={"text": item.text})
-        form.fields["text"].label = _("Sjekkpunkt %(number)d") % {"number": number}
+        _label(form, _("Sjekkpunkt %(number)d") % {"number": number})
         rows.append(
             ChecklistRow(item=item, form=form, first=number == 1, last=number == len(items))
         )
     new_form = invalid if invalid is not None and invalid_item is None else None
     new_form = new_form or ChecklistItemForm(prefix=NEW_ITEM_PREFIX)
-    new_form.fields["text"].label = _("Nytt sjekkpunkt")
+    _label(new_form, _("Nytt sjekkpunkt"))
     return {"phase": phase, "checklist_rows": rows, "new_item_form": new_form, "status": status}
 
 

@@ -137,7 +137,7 @@ def test_staff_see_the_board_without_move_controls(
     live_server: object, page: Page, axe: AxeChecker, alice: User, initiative: Initiative
 ) -> None:
     log_in(page, str(live_server), alice)
-    expect(page.get_by_text(initiative.idea.title)).to_be_visible()
+    expect(page.get_by_role("link", name=initiative.idea.title, exact=True)).to_be_visible()
     expect(page.get_by_label("Flytt til fase", exact=False)).to_have_count(0)
     axe(page)
     assert PhaseKind.ACTIVE

@@ -125,7 +125,7 @@ def test_admin_renames_a_phase_adds_a_checkpoint_and_moves_a_phase_by_keyboard(
     press_on(page, page.get_by_role("link", name="Innstillinger for tavla"))
     expect(page).to_have_url(re.compile(r"/portefolje/innstillinger/$"))
     axe(page)
-    stalled = page.get_by_role("textbox", name=re.compile("Antall dager"))
+    stalled = page.get_by_role("spinbutton", name=re.compile("Antall dager"))
     press_on(page, stalled, "ControlOrMeta+a")
     page.keyboard.type("0")
     page.keyboard.press("Enter")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,24 @@ from pytest_django import Settings
 from ideas.models import Attachment, Idea
 from ideas.services import add_attachment, add_comment, submit_idea
 from portal.models import User
-from portfolio.models import ChecklistItem, Initiative, Meeting, MunicipalRole, Phase, PhaseKind
-from portfolio.services import accept_idea, create_meeting
+from portfolio.models import (
+    BenefitKind,
+    ChecklistItem,
+    Indicator,
+    Initiative,
+    MeasureUnit,
+    Meeting,
+    MunicipalRole,
+    Phase,
+    PhaseKind,
+)
+from portfolio.services import (
+    accept_idea,
+    add_benefit,
+    add_indicator,
+    create_meeting,
+    save_status_report,
+)
 
 LOGIN = "login"  # a redirect to the login page
 ROLES = ("anonymous", "staff", "board", "leader", "admin", "outsider")
@@ -60,6 +77,7 @@ POST_ONLY = Row(
 )
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
 NOT_ALLOWED = {role: METHOD_NOT_ALLOWED for role in ROLES if role != "anonymous"}
+BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
 
 ACCESS_TABLE: dict[str, Row] = {
     # Phases and portfolio settings: administrators only, the board too gets 403; a GET on
@@ -89,6 +107,18 @@ ACCESS_TABLE: dict[str, Row] = {
         outsider=404,
         kwargs="initiative",
     ),
+    # An initiative's page and benefit plan: every member reads them. The pådriver (here
+    # nobody), a benefit's owner or responsible (nobody) and the board edit; tests of each
+    # role as pådriver, owner and responsible are in tests/portfolio/test_benefits.py.
+    "portfolio:initiative": Row(anonymous=LOGIN, outsider=404, kwargs="initiative", **MEMBERS),
+    "portfolio:benefit_plan": Row(anonymous=LOGIN, outsider=404, kwargs="initiative", **MEMBERS),
+    "portfolio:benefit_plan_pdf": Row(
+        anonymous=LOGIN, outsider=404, kwargs="initiative", **MEMBERS
+    ),
+    "portfolio:benefit_create": replace(BENEFIT_EDITORS, kwargs="initiative"),
+    "portfolio:benefit_edit": replace(BENEFIT_EDITORS, kwargs="benefit"),
+    "portfolio:indicator_create": replace(BENEFIT_EDITORS, kwargs="benefit"),
+    "portfolio:measurement_create": replace(BENEFIT_EDITORS, kwargs="indicator"),
     "health": PUBLIC,
     "ideas:list": PAGE,
     "ideas:mine": PAGE,
@@ -108,6 +138,25 @@ ACCESS_TABLE: dict[str, Row] = {
     # Flow figures: the board, leaders and administrators; staff (and outsiders, staff
     # elsewhere) 403.
     "portfolio:flow": Row(
+        anonymous=LOGIN, staff=403, board=200, leader=200, admin=200, outsider=403
+    ),
+    # Status reports: members read the published ones; the pådriver (here nobody), the board
+    # and administrators write them, and only they see a draft. Another organisation's: 404.
+    "portfolio:status_reports": Row(anonymous=LOGIN, outsider=404, kwargs="initiative", **MEMBERS),
+    "portfolio:status_new": Row(
+        anonymous=LOGIN,
+        staff=403,
+        board=200,
+        leader=403,
+        admin=200,
+        outsider=404,
+        kwargs="initiative",
+    ),
+    "portfolio:status_edit": Row(
+        anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404, kwargs="draft"
+    ),
+    # The benefit overview: the board, leaders and administrators, like the flow figures.
+    "portfolio:benefit_overview": Row(
         anonymous=LOGIN, staff=403, board=200, leader=200, admin=200, outsider=403
     ),
     "ideas:detail": OBJECT,
@@ -193,6 +242,21 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs in {"phase", "initiative"}:
         initiative = _initiative(idea)
         return reverse(name, args=[initiative.phase_id if row.kwargs == "phase" else initiative.pk])
+    if row.kwargs in {"benefit", "indicator"}:
+        indicator = _indicator(idea)
+        pk = indicator.pk if row.kwargs == "indicator" else indicator.benefit_id
+        return reverse(name, args=[pk])
+    if row.kwargs == "draft":
+        initiative = _initiative(idea)
+        draft = save_status_report(
+            initiative=initiative,
+            actor=idea.submitter,
+            publish=False,
+            period_end=date(2026, 3, 31),
+            summary="Et utkast",
+            **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), "green"),
+        )
+        return reverse(name, args=[initiative.pk, draft.pk])
     if row.kwargs == "meeting":
         return reverse(name, args=[_meeting(idea).pk])
     if row.kwargs == "idea":
@@ -241,6 +305,28 @@ def _initiative(idea: Idea) -> Initiative:
     )
     return accept_idea(
         idea=other, actor=idea.submitter, phase=phase, owner=None, role=MunicipalRole.CONTRIBUTOR
+    )
+
+
+def _indicator(idea: Idea) -> Indicator:
+    """A benefit of the initiative, nobody's, with one indicator (once per test)."""
+    existing = Indicator.objects.filter(benefit__organisation=idea.organisation).first()
+    if existing:
+        return existing
+    benefit = add_benefit(
+        initiative=_initiative(idea),
+        actor=idea.submitter,
+        description="Frigjort tid",
+        kind=BenefitKind.INDIRECT,
+        expected_hours=Decimal("100"),
+    )
+    return add_indicator(
+        benefit=benefit,
+        actor=idea.submitter,
+        name="Timer per uke",
+        unit=MeasureUnit.HOURS,
+        baseline=Decimal(10),
+        target=Decimal(5),
     )
 
 

@@ -607,6 +607,22 @@ def test_admin_renames_a_phase(admin_client: Client, organisation: Organisation)
     assert events("phase.updated")[0].after == {"name": "Innsikt i behov"}
 
 
+def test_admin_marks_a_phase_as_taken_into_use(
+    admin_client: Client, organisation: Organisation
+) -> None:
+    pilot = phase(organisation, "Pilotering")
+    assert (pilot.in_use, phase(organisation, "Ny praksis").in_use) == (False, True)
+    url = reverse("portfolio:phase_edit", args=[pilot.pk])
+    response = admin_client.post(url, {"name": "Pilotering", "kind": "active", "in_use": "on"})
+    assert response.status_code == 302
+    pilot.refresh_from_db()
+    assert pilot.in_use
+    assert events("phase.updated")[0].after["in_use"] is True
+    assert 'name="in_use" class="ds-input" id="id_in_use" checked' in (
+        admin_client.get(url).content.decode()
+    )
+
+
 def test_inbox_form_has_no_kind_and_a_posted_kind_is_ignored(
     admin_client: Client, organisation: Organisation
 ) -> None:

@@ -1,0 +1,169 @@
+"""Status reports of an initiative, as in Prosjektportalen: a history of periodic reports.
+
+Everyone in the organisation reads the published reports; the initiative's pådriver and the
+portfolio board (and administrators) write them. A report is saved as a draft («Lagre
+utkast») until it is published («Publiser»); then it is history and read-only, and the board
+card shows the latest one. The form is a plain form post (no htmx): a form with errors
+comes back as the whole page, whose error summary takes the focus, and a saved one
+redirects to the list.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.http import HtmxRequest
+from portal.models import Role
+from portfolio import selectors
+from portfolio.forms import StatusReportForm
+from portfolio.models import Initiative, StatusReport
+from portfolio.services import StatusReportConflict, StatusReportPublished, save_status_report
+
+PUBLISH = "publiser"
+
+
+def can_edit_status(request: HtmxRequest, initiative: Initiative) -> bool:
+    """The pådriver, the portfolio board and administrators write status reports."""
+    return request.membership.has_role(Role.BOARD) or initiative.owner_id == request.user.pk
+
+
+def _initiative(request: HtmxRequest, pk: int) -> Initiative:
+    # Looked up through the organisation: another organisation's initiative is a 404.
+    return get_object_or_404(
+        Initiative.objects.for_organisation(request.organisation).select_related(
+            "idea", "phase", "owner", "organisation"
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def status_reports(request: HtmxRequest, pk: int) -> HttpResponse:
+    """The initiative's reports, newest first; drafts only for those who may edit them."""
+    initiative = _initiative(request, pk)
+    editor = can_edit_status(request, initiative)
+    reports = selectors.initiative_status_reports(initiative=initiative, include_drafts=editor)
+    return render(
+        request,
+        "portfolio/status_list.html",
+        {"initiative": initiative, "reports": list(reports), "can_edit": editor},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def status_new(request: HtmxRequest, pk: int) -> HttpResponse:
+    initiative = _initiative(request, pk)
+    if not can_edit_status(request, initiative):
+        raise PermissionDenied
+    latest = selectors.initiative_status_reports(initiative=initiative, include_drafts=False)
+    previous = latest.first()
+    # A new report starts from the last published one: most of it usually still holds.
+    initial = StatusReportForm.initial_from(previous) if previous else {}
+    initial.pop("versjon", None)
+    initial.pop("period_end", None)
+    form = StatusReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _save(request, initiative, form, report=None)
+    return _form(request, initiative, form, report=None)
+
+
+@require_http_methods(["GET", "POST"])
+def status_edit(request: HtmxRequest, pk: int, report_pk: int) -> HttpResponse:
+    """A draft opens in the form; a published report is shown read-only."""
+    initiative = _initiative(request, pk)
+    report = get_object_or_404(
+        StatusReport.objects.select_related("created_by"), initiative=initiative, pk=report_pk
+    )
+    editor = can_edit_status(request, initiative)
+    if report.is_published:
+        if request.method == "POST":
+            return _published(request, initiative, report)
+        return render(
+            request,
+            "portfolio/status_detail.html",
+            {"initiative": initiative, "report": report, "can_edit": editor},
+        )
+    if not editor:
+        raise PermissionDenied
+    form = StatusReportForm(request.POST or None, initial=StatusReportForm.initial_from(report))
+    if request.method == "POST" and form.is_valid():
+        return _save(request, initiative, form, report=report)
+    return _form(request, initiative, form, report=report)
+
+
+def _form(
+    request: HtmxRequest,
+    initiative: Initiative,
+    form: StatusReportForm,
+    report: StatusReport | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "portfolio/status_form.html",
+        {"initiative": initiative, "form": form, "report": report},
+    )
+
+
+def _save(
+    request: HtmxRequest,
+    initiative: Initiative,
+    form: StatusReportForm,
+    report: StatusReport | None,
+) -> HttpResponse:
+    publish = request.POST.get("handling") == PUBLISH
+    try:
+        saved = save_status_report(
+            initiative=initiative,
+            actor=request.user,
+            publish=publish,
+            report=report,
+            expected_version=form.cleaned_data["versjon"],
+            **form.service_fields(),
+        )
+    except StatusReportPublished:
+        assert report is not None
+        return _published(request, initiative, report)
+    except StatusReportConflict as conflict:
+        form.add_error(
+            None,
+            _(
+                "Noen andre lagret utkastet mens du skrev (nå versjon %(version)d). Ingenting "
+                "er overskrevet: åpne utkastet på nytt og før inn endringene dine der."
+            )
+            % {"version": conflict.current.version},
+        )
+        return _form(request, initiative, form, report)
+    except ValidationError as error:  # the service's checks, should the form have missed one
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return _form(request, initiative, form, report)
+    if publish:
+        text = _("Statusrapporten er publisert og vises på tavla.")
+    else:
+        text = _("Utkastet er lagret. Det vises ikke på tavla før det er publisert.")
+    messages.success(request, text)
+    return redirect(
+        reverse("portfolio:status_reports", args=[initiative.pk]) + f"#report-{saved.pk}"
+    )
+
+
+def _published(request: HtmxRequest, initiative: Initiative, report: StatusReport) -> HttpResponse:
+    """Someone published the report meanwhile: it is history now, and is shown read-only."""
+    messages.error(
+        request,
+        _("Rapporten er publisert og kan ikke endres. Skriv en ny statusrapport i stedet."),
+    )
+    return redirect("portfolio:status_edit", pk=initiative.pk, report_pk=report.pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("initiativ/<int:pk>/status/", status_reports, name="status_reports"),
+    path("initiativ/<int:pk>/status/ny/", status_new, name="status_new"),
+    path("initiativ/<int:pk>/status/<int:report_pk>/", status_edit, name="status_edit"),
+]

@@ -1,0 +1,465 @@
+"""Triage: the board's inbox, the assessment and the four decisions on an idea."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from ideas.models import Follow, Idea, IdeaStatus, Notification, Support
+from ideas.services import follow_idea, submit_idea, support_idea
+from portal.models import DomainEvent, Organisation, Role, Unit, User
+from portal.services import add_member
+from portfolio import selectors
+from portfolio.models import Assessment, Decision, DecisionKind, Initiative, Phase, PhaseKind
+from portfolio.services import (
+    NotDecidable,
+    assess_idea,
+    park_idea,
+    reject_idea,
+)
+
+TOMORROW = timezone.localdate() + timedelta(days=1)
+
+
+@pytest.fixture
+def phase(organisation: Organisation) -> Phase:
+    found = Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE).first()
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def board(bob: User, client_for: Callable[[User | None], Client]) -> Client:
+    return client_for(bob)
+
+
+@pytest.fixture
+def other_board(other_organisation: Organisation) -> User:
+    """A board member of another municipality."""
+    membership = add_member(
+        organisation=other_organisation,
+        email="styret@lunner.example",
+        role=Role.BOARD,
+        first_name="Live",
+        password="pw",
+    )
+    return membership.user
+
+
+def treat_url(idea: Idea) -> str:
+    return reverse("portfolio:triage_idea", args=[idea.pk])
+
+
+def scores(**overrides: str) -> dict[str, str]:
+    values = {
+        "handling": "assess",
+        "strategic_value": "5",
+        "qualitative_benefit": "4",
+        "economic_benefit": "4",
+        "operational_need": "3",
+        "risk": "4",
+        "adjustment": "1",
+    }
+    return {**values, **overrides}
+
+
+# The inbox ------------------------------------------------------------------------------
+
+
+def test_inbox_selector_holds_new_ideas_and_parked_ones_that_are_due(
+    make_idea: Callable[..., Idea], bob: User
+) -> None:
+    first = make_idea(title="Først")
+    second = make_idea(title="Deretter")
+    due = make_idea(title="Parkert, nå aktuell")
+    later = make_idea(title="Parkert, senere")
+    park_idea(idea=due, actor=bob, revisit_on=TOMORROW)
+    park_idea(idea=later, actor=bob, revisit_on=TOMORROW + timedelta(days=30))
+    today = TOMORROW  # the day the first one is to be looked at again
+    ideas = list(selectors.triage_inbox(organisation=first.organisation, today=today))
+    assert [i.title for i in ideas] == ["Først", "Deretter", "Parkert, nå aktuell"]
+    assert ideas[2].revisit_on == TOMORROW  # type: ignore[attr-defined]
+    assert second.pk in {i.pk for i in ideas}
+
+
+def test_inbox_shows_type_unit_foundations_with_a_zero_warning_and_the_score(
+    make_idea: Callable[..., Idea], bob: User, board: Client
+) -> None:
+    scored = make_idea(title="Vurdert idé", score_need=2, score_team=0)
+    make_idea(title="Uvurdert idé")
+    assess_idea(
+        idea=scored,
+        actor=bob,
+        strategic_value=5,
+        qualitative_benefit=5,
+        economic_benefit=4,
+        operational_need=4,
+        risk=4,
+        adjustment=1,
+    )
+    html = board.get(reverse("portfolio:triage")).content.decode()
+    assert html.index("Vurdert idé") < html.index("Uvurdert idé")  # oldest first
+    assert "Tjenesteinnovasjon" in html and "Hjemmetjenesten" in html
+    assert "Behov: 2" in html
+    assert "Team: <strong>0 – mangler</strong>" in html
+    assert "Advarsel: minst ett fundament er null" in html  # in words, not colour alone
+    assert "<strong>23</strong> poeng" in html and "Må ha" in html
+    assert "Ikke vurdert" in html
+    assert reverse("portfolio:triage_idea", args=[scored.pk]) in html
+
+
+def test_inbox_marks_parked_ideas_that_are_due(
+    make_idea: Callable[..., Idea], bob: User, board: Client
+) -> None:
+    idea = make_idea(title="Vente og se")
+    park_idea(idea=idea, actor=bob, revisit_on=TOMORROW)
+    Decision.objects.filter(idea=idea).update(revisit_on=timezone.localdate())
+    html = board.get(reverse("portfolio:triage")).content.decode()
+    assert "Vente og se" in html
+    assert "Til ny vurdering fra" in html
+
+
+def test_inbox_is_a_page_without_htmx_and_a_fragment_with_it(idea: Idea, board: Client) -> None:
+    page = board.get(reverse("portfolio:triage")).content.decode()
+    fragment = board.get(reverse("portfolio:triage"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" in page and 'id="triage-list"' in page
+    assert "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="triage-list"')
+    assert idea.title in fragment
+
+
+def test_inbox_query_count_does_not_grow_with_ideas(
+    make_idea: Callable[..., Idea],
+    bob: User,
+    board: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    first = make_idea()
+    assess_idea(
+        idea=first,
+        actor=bob,
+        strategic_value=3,
+        qualitative_benefit=3,
+        economic_benefit=3,
+        operational_need=3,
+        risk=3,
+    )
+    # session, user, membership, count, page (ideas with unit, type, submitter, assessment)
+    with django_assert_num_queries(5):
+        board.get(reverse("portfolio:triage"))
+    for n in range(15):
+        idea = make_idea(title=f"Idé {n}", score_need=n % 4)
+        if n % 3 == 0:
+            park_idea(idea=idea, actor=bob, revisit_on=TOMORROW)
+    with django_assert_num_queries(5):
+        board.get(reverse("portfolio:triage"))
+
+
+def test_nav_inbox_link_goes_to_the_triage_inbox(idea: Idea, board: Client) -> None:
+    html = board.get(reverse("home")).content.decode()
+    assert f'href="{reverse("portfolio:triage")}"' in html
+
+
+# The treat page -------------------------------------------------------------------------
+
+
+def test_treat_page_shows_the_idea_and_the_forms(idea: Idea, board: Client) -> None:
+    html = board.get(treat_url(idea)).content.decode()
+    assert f"Behandle idé: {idea.title}" in html
+    assert idea.question in html
+    for text in ("Strategisk verdi", "Kvalitativ gevinst", "Økonomisk gevinst"):
+        assert text in html
+    assert "Operasjonelt behov / lovpålagt" in html and "Manuell justering" in html
+    for text in ("Godkjenn idéen", "Parker idéen", "Avvis idéen", "Slå sammen"):
+        assert text in html
+    assert "Bidragsyter" in html and "Vente å se" in html  # the municipality's role
+    assert 'name="meeting"' not in html
+
+
+def test_assessment_is_saved_and_shows_total_and_priority(
+    idea: Idea, bob: User, board: Client
+) -> None:
+    response = board.post(treat_url(idea), scores(), follow=True)
+    assessment = Assessment.objects.get(idea=idea)
+    assert (assessment.total, assessment.priority.label) == (21, "Bør ha")
+    assert assessment.assessed_by == bob
+    html = response.content.decode()
+    assert "Vurderingen er lagret: 21 poeng, Bør ha." in html
+    assert "<strong>21</strong> poeng" in html
+    # Scored again: the form starts from the saved values.
+    assert 'value="1"' in html and 'name="adjustment"' in html
+    event = DomainEvent.objects.get(action="idea.assessed")
+    assert event.after["priority"] == "should"
+
+
+def test_accept_makes_an_initiative_with_owner_team_role_and_case_number(
+    idea: Idea, bob: User, alice: User, leader: User, phase: Phase, board: Client
+) -> None:
+    data = {
+        "handling": "accept",
+        "phase": str(phase.pk),
+        "owner": str(alice.pk),
+        "team": [str(alice.pk), str(leader.pk)],
+        "role": "initiator",
+        "basis": "Stort behov i hjemmetjenesten.",
+        "case_number": "2026/117",
+    }
+    response = board.post(treat_url(idea), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portfolio:triage")
+    initiative = Initiative.objects.get(idea=idea)
+    assert (initiative.phase, initiative.owner, initiative.role) == (phase, alice, "initiator")
+    assert set(initiative.team.all()) == {alice, leader}
+    decision = Decision.objects.get(idea=idea)
+    assert (decision.kind, decision.decided_by, decision.case_number) == ("accept", bob, "2026/117")
+    assert decision.basis == "Stort behov i hjemmetjenesten."
+    page = board.get(response["Location"]).content.decode()
+    assert f"«{idea.title}» er godkjent og lagt i fasen {phase.name}." in page
+
+
+def test_park_sets_a_date_to_look_again(idea: Idea, board: Client) -> None:
+    data = {"handling": "park", "revisit_on": TOMORROW.isoformat(), "basis": "Vente og se."}
+    response = board.post(treat_url(idea), data)
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.PARKED
+    assert Decision.objects.get(idea=idea).revisit_on == TOMORROW
+
+
+def test_reject_tells_the_submitter_the_reason(
+    idea: Idea, alice: User, bob: User, board: Client
+) -> None:
+    data = {"handling": "reject", "basis": "Dekkes av et nasjonalt prosjekt.", "case_number": ""}
+    response = board.post(treat_url(idea), data)
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.REJECTED
+    notification = Notification.objects.get(recipient=alice, idea=idea)
+    assert "Avvist" in notification.message
+    assert "Begrunnelse: Dekkes av et nasjonalt prosjekt." in notification.message
+
+
+def test_merge_carries_followers_and_supporters_over(
+    make_idea: Callable[..., Idea], leader: User, admin: User, board: Client
+) -> None:
+    duplicate = make_idea(title="Duplikat")
+    target = make_idea(title="Originalen")
+    follow_idea(idea=duplicate, user=leader)
+    support_idea(idea=duplicate, user=admin)
+    data = {"handling": "merge", "into": str(target.pk), "basis": "Samme behov."}
+    response = board.post(treat_url(duplicate), data)
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    target.refresh_from_db()
+    assert duplicate.status == IdeaStatus.MERGED
+    assert Follow.objects.filter(idea=target, user=leader).exists()
+    assert Support.objects.filter(idea=target, user=admin).exists()
+    assert target.support_count == 1
+    assert Decision.objects.get(idea=duplicate).merged_into == target
+
+
+BAD_INPUT = [
+    ("assess", "strategic_value", "0", "Velg en verdi fra 1 til 5."),
+    ("assess", "qualitative_benefit", "6", "Velg en verdi fra 1 til 5."),
+    ("assess", "risk", "x", "Velg en verdi fra 1 til 5."),
+    ("assess", "economic_benefit", "", "Velg en verdi fra 1 til 5."),
+    ("assess", "adjustment", "9", "Skriv et helt tall fra −5 til 5."),
+    ("assess", "adjustment", "-6", "Skriv et helt tall fra −5 til 5."),
+    ("assess", "adjustment", "litt", "Skriv et helt tall fra −5 til 5."),
+    ("accept", "phase", "", "Velg fasen initiativet starter i."),
+    ("accept", "phase", "999999", "Velg en av de aktive fasene på tavla."),
+    ("accept", "owner", "", "Velg en pådriver."),
+    ("accept", "owner", "999999", "Velg pådriveren blant de ansatte i kommunen."),
+    ("accept", "role", "boss", "Velg en av de fire rollene."),
+    ("accept", "case_number", "x" * 51, "50 eller færre tegn"),
+    ("park", "revisit_on", "", "Velg når idéen skal vurderes igjen."),
+    ("park", "revisit_on", "2020-01-01", "Velg en dato fram i tid."),
+    ("park", "revisit_on", "i morgen", "Skriv en gyldig dato"),
+    ("reject", "basis", "", "Skriv hvorfor idéen avvises."),
+    ("reject", "basis", "   ", "Skriv hvorfor idéen avvises."),
+    ("merge", "into", "", "Velg idéen den skal slås sammen med."),
+    ("merge", "into", "x", "Velg idéen den skal slås sammen med."),
+]
+
+
+@pytest.mark.parametrize(("action", "field", "value", "message"), BAD_INPUT)
+def test_bad_input_gets_a_message_at_the_field_and_keeps_what_was_typed(
+    action: str,
+    field: str,
+    value: str,
+    message: str,
+    idea: Idea,
+    alice: User,
+    phase: Phase,
+    board: Client,
+) -> None:
+    valid = {
+        "assess": scores(),
+        "accept": {"phase": str(phase.pk), "owner": str(alice.pk), "role": "contributor"},
+        "park": {"revisit_on": TOMORROW.isoformat()},
+        "reject": {"basis": "Ikke nå."},
+        "merge": {"into": "1"},
+    }[action]
+    data = {**valid, "handling": action, "basis": "Det vi skrev", field: value}
+    response = board.post(treat_url(idea), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert f'id="id_{action}{idea.pk}_{field}_error"' in html
+    assert "Skjemaet har feil" in html
+    # What was typed is still there: the basis, or on the assessment the adjustment.
+    if action == "assess":
+        typed = value if field == "adjustment" else "1"
+        assert re.search(rf'name="adjustment" value="{re.escape(typed)}"', html)
+    elif field != "basis":
+        assert "Det vi skrev" in html
+    assert not Decision.objects.exists() and not Assessment.objects.exists()
+
+
+def test_merge_into_itself_is_refused(idea: Idea, board: Client) -> None:
+    response = board.post(treat_url(idea), {"handling": "merge", "into": str(idea.pk)})
+    assert "Velg en annen idé enn denne." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_merge_into_another_organisations_idea_is_refused(
+    idea: Idea, other_organisation: Organisation, charlie: User, board: Client
+) -> None:
+    foreign = submit_idea(
+        organisation=other_organisation,
+        submitter=charlie,
+        title="Lunners idé",
+        question="Hvordan kan vi gjøre noe i Lunner?",
+        need="Et behov.",
+        innovation_type=other_organisation.innovation_types.first(),
+        unit=Unit.objects.create(organisation=other_organisation, name="Helse"),
+        notify_board=False,
+    )
+    response = board.post(treat_url(idea), {"handling": "merge", "into": str(foreign.pk)})
+    assert "Velg en åpen idé i kommunen." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_merge_into_a_closed_idea_is_refused(
+    make_idea: Callable[..., Idea], bob: User, board: Client
+) -> None:
+    idea = make_idea(title="Ny")
+    closed = make_idea(title="Avvist")
+    reject_idea(idea=closed, actor=bob, basis="Nei.")
+    response = board.post(treat_url(idea), {"handling": "merge", "into": str(closed.pk)})
+    html = response.content.decode()
+    assert "Velg en åpen idé i kommunen." in html
+    assert f"Avvist (#{closed.pk})" not in html  # not offered either
+    assert f"Ny (#{idea.pk})" not in html  # nor the idea itself
+    assert Decision.objects.filter(idea=idea).count() == 0
+
+
+def test_deciding_an_idea_already_decided_gives_a_clear_message(
+    idea: Idea, bob: User, board: Client
+) -> None:
+    reject_idea(idea=idea, actor=bob, basis="Nei.")
+    response = board.post(
+        treat_url(idea), {"handling": "park", "revisit_on": TOMORROW.isoformat()}, follow=True
+    )
+    html = response.content.decode()
+    assert "Idéen er allerede behandlet (status: Avvist). Ingenting ble endret." in html
+    assert "Idéen er ferdig behandlet" in html
+    assert Decision.objects.filter(idea=idea).count() == 1
+
+
+def test_service_refuses_a_decided_idea(idea: Idea, bob: User) -> None:
+    reject_idea(idea=idea, actor=bob, basis="Nei.")
+    with pytest.raises(NotDecidable):
+        park_idea(idea=idea, actor=bob, revisit_on=TOMORROW)
+
+
+def test_unknown_action_is_a_bad_request(idea: Idea, board: Client) -> None:
+    assert board.post(treat_url(idea), {"handling": "slett"}).status_code == 400
+
+
+def test_staff_may_not_decide(
+    idea: Idea, alice: User, client_for: Callable[[User | None], Client]
+) -> None:
+    response = client_for(alice).post(treat_url(idea), {"handling": "reject", "basis": "Nei"})
+    assert response.status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_board_of_another_organisation_gets_404(
+    idea: Idea, other_board: User, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(other_board)
+    assert client.get(treat_url(idea)).status_code == 404
+    response = client.post(treat_url(idea), {"handling": "reject", "basis": "Nei"})
+    assert response.status_code == 404
+    assert not Decision.objects.exists()
+
+
+# The idea page --------------------------------------------------------------------------
+
+
+def test_idea_page_lists_decisions_and_a_readable_history(
+    idea: Idea, bob: User, board: Client, client_for: Callable[[User | None], Client], alice: User
+) -> None:
+    board.post(treat_url(idea), scores())
+    board.post(
+        treat_url(idea),
+        {"handling": "park", "revisit_on": TOMORROW.isoformat(), "case_number": "2026/9"},
+    )
+    html = client_for(alice).get(idea.get_absolute_url()).content.decode()
+    assert "Vedtak i porteføljestyret" in html
+    assert "<strong>Parkert</strong> – vurderes igjen" in html
+    assert "2026/9" in html and "Bob" in html
+    assert "Bob vurderte idéen (21 poeng)." in html
+    assert "Bob parkerte idéen («vente og se»)." in html
+    assert "Behandle idéen" not in html  # staff get no link to the board's page
+    board_html = board.get(idea.get_absolute_url()).content.decode()
+    assert treat_url(idea) in board_html  # parked ideas may be decided again
+
+
+@pytest.mark.parametrize(
+    ("action", "text"),
+    [
+        ("accept", "godkjente idéen, som ble et initiativ på tavla."),
+        ("reject", "avviste idéen."),
+        ("merge", "slo idéen sammen med en annen idé."),
+    ],
+)
+def test_history_reads_well_for_each_decision(
+    action: str,
+    text: str,
+    make_idea: Callable[..., Idea],
+    bob: User,
+    phase: Phase,
+    board: Client,
+) -> None:
+    idea = make_idea()
+    target = make_idea(title="Målet")
+    data = {
+        "accept": {"phase": str(phase.pk), "owner": str(bob.pk), "role": "partner"},
+        "reject": {"basis": "Ikke nå."},
+        "merge": {"into": str(target.pk)},
+    }[action]
+    board.post(treat_url(idea), {"handling": action, **data})
+    assert Decision.objects.get(idea=idea).kind == DecisionKind(action)
+    assert f"Bob {text}" in board.get(idea.get_absolute_url()).content.decode()
+
+
+def test_treat_page_query_count_is_fixed(make_idea: Callable[..., Idea], board: Client) -> None:
+    idea = make_idea()
+    with CaptureQueriesContext(connection) as few:
+        board.get(treat_url(idea))
+    for n in range(10):
+        make_idea(title=f"Annen idé {n}")
+    with CaptureQueriesContext(connection) as many:
+        board.get(treat_url(idea))
+    assert len(many) == len(few)
