@@ -21,6 +21,7 @@ from maturity.demo_data import (
     DEMO_UNITS,
     DEMO_USERS,
 )
+from maturity.demo_portfolio import seed_portfolio
 from portal.models import Role, Unit, User
 from portal.services import add_member, ensure_organisation
 
@@ -72,7 +73,12 @@ class Command(BaseCommand):
                 notify_board=False,
             )
             created += 1
-        self.stdout.write(self.style.SUCCESS(f"{organisation.name}: {created} nye idéer lagt inn."))
+        initiatives = seed_portfolio(organisation, users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{organisation.name}: {created} nye idéer og {initiatives} nye initiativer."
+            )
+        )
         self.stdout.write("Innlogging (passord for alle: " + DEMO_PASSWORD + "):")
         for person in DEMO_USERS[:4]:
             self.stdout.write(f"  {person['role']:<7} {person['email']}")
