@@ -15,6 +15,7 @@ from portfolio.services import (
     accept_idea,
     add_benefit,
     add_indicator,
+    close_meeting,
     create_meeting,
     move_initiative,
     open_checklist_items,
@@ -200,3 +201,4 @@ def _seed_meeting(organisation: Organisation, board: User, leader: User) -> None
             case_number="25/1301",
             meeting=meeting,
         )
+    close_meeting(meeting=meeting, actor=board)
