@@ -165,6 +165,18 @@ def column_cards(
     return cards
 
 
+def board_card(*, organisation: Organisation, pk: int, stalled_days: int) -> Initiative:
+    """One card as the board shows it (after a move), in two queries."""
+    card = (
+        Initiative.objects.for_organisation(organisation)
+        .select_related(*CARD_RELATED)
+        .prefetch_related(latest_published_status())
+        .get(pk=pk)
+    )
+    card.stalled = card.days_in_phase() > stalled_days  # type: ignore[attr-defined]
+    return card
+
+
 def active_phase_counts(organisation: Organisation) -> dict[int, int]:
     """Cards per phase, for the column counts after a move."""
     return dict(

@@ -154,9 +154,9 @@ def move(request: HtmxRequest, pk: int) -> HttpResponse:
         form.add_checklist_errors(incomplete.errors)
         return _checklist(request, initiative, form)
     text = _("«%(title)s» er flyttet fra %(from)s til %(to)s.") % {
-        "title": moved.idea.title,
+        "title": initiative.idea.title,
         "from": initiative.phase.name,
-        "to": moved.phase.name,
+        "to": to_phase.name,
     }
     if not request.htmx:
         messages.success(request, text)
@@ -168,11 +168,15 @@ def move(request: HtmxRequest, pk: int) -> HttpResponse:
         request,
         "portfolio/board_moved.html",
         {
-            "card": moved,
+            "card": selectors.board_card(
+                organisation=request.organisation,
+                pk=moved.pk,
+                stalled_days=selectors.stalled_after(request.organisation),
+            ),
             "from_phase": initiative.phase,
-            "to_phase": moved.phase,
+            "to_phase": to_phase,
             "from_count": counts.get(initiative.phase_id, 0),
-            "to_count": counts.get(moved.phase_id, 0),
+            "to_count": counts.get(to_phase.pk, 0),
             "status": text,
             "can_move": True,
             "move_phases": selectors.board_phases(
@@ -197,10 +201,15 @@ def _conflict(request: HtmxRequest, current: Initiative) -> HttpResponse:
     """Someone moved the card first: say so and show where it is now (409, never a
     silent overwrite)."""
     who = _last_mover(current)
+    card = selectors.board_card(
+        organisation=request.organisation,
+        pk=current.pk,
+        stalled_days=selectors.stalled_after(request.organisation),
+    )
     text = _(
         "%(who)s flyttet «%(title)s» mens du så på tavla. Kortet står nå i %(phase)s. "
         "Se over og flytt på nytt om det fortsatt trengs."
-    ) % {"who": who, "title": current.idea.title, "phase": current.phase.name}
+    ) % {"who": who, "title": card.idea.title, "phase": card.phase.name}
     if not request.htmx:
         messages.error(request, text)
         return redirect(reverse("portfolio:board"))
@@ -209,9 +218,9 @@ def _conflict(request: HtmxRequest, current: Initiative) -> HttpResponse:
         request,
         "portfolio/board_moved.html",
         {
-            "card": current,
-            "to_phase": current.phase,
-            "to_count": counts.get(current.phase_id, 0),
+            "card": card,
+            "to_phase": card.phase,
+            "to_count": counts.get(card.phase_id, 0),
             "status": text,
             "conflict": True,
             "can_move": True,
