@@ -326,3 +326,11 @@ def test_two_real_requests_race_and_one_gets_a_conflict(
     initiative.refresh_from_db()
     assert initiative.version == 2
     assert DomainEvent.objects.filter(action="initiative.moved").count() == 1
+
+
+def test_an_accepted_idea_links_to_its_initiative(
+    initiative: Initiative, alice: User, client_for: Callable[[User | None], Client]
+) -> None:
+    html = client_for(alice).get(initiative.idea.get_absolute_url()).content.decode()
+    assert "er et initiativ på porteføljetavla, i fasen Forankring" in html
+    assert reverse("portfolio:initiative", args=[initiative.pk]) in html
