@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -108,6 +109,28 @@ def board_initiatives(
     return initiatives
 
 
+def with_benefit_summary(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate each card with its number of benefits and expected kroner and hours per
+    year, as subqueries (no join fan-out, no extra query)."""
+
+    def total(expression: Any, output: Any) -> Subquery:
+        per_initiative = (
+            Benefit.objects.filter(initiative=OuterRef("pk"))
+            .order_by()
+            .values("initiative")
+            .annotate(total=expression)
+            .values("total")
+        )
+        return Subquery(per_initiative, output_field=output)
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return initiatives.annotate(
+        benefit_count=Coalesce(total(Count("id"), models.IntegerField()), 0),
+        benefit_amount=total(Sum("expected_amount"), money),
+        benefit_hours=total(Sum("expected_hours"), money),
+    )
+
+
 def board_columns(
     *,
     organisation: Organisation,
@@ -129,7 +152,8 @@ def board_columns(
         .values_list("phase_id", "n")
     )
     cards = (
-        initiatives.select_related(*CARD_RELATED)
+        with_benefit_summary(initiatives)
+        .select_related(*CARD_RELATED)
         .prefetch_related(latest_published_status())  # one query for all the cards
         .annotate(
             position=Window(
@@ -154,7 +178,9 @@ def column_cards(
     """More cards of one column («Vis flere»)."""
     stalled_days = stalled_after(organisation)
     cards = list(
-        board_initiatives(organisation=organisation, filters=filters, stalled_days=stalled_days)
+        with_benefit_summary(
+            board_initiatives(organisation=organisation, filters=filters, stalled_days=stalled_days)
+        )
         .filter(phase=phase)
         .select_related(*CARD_RELATED)
         .prefetch_related(latest_published_status())
@@ -168,7 +194,7 @@ def column_cards(
 def board_card(*, organisation: Organisation, pk: int, stalled_days: int) -> Initiative:
     """One card as the board shows it (after a move), in two queries."""
     card = (
-        Initiative.objects.for_organisation(organisation)
+        with_benefit_summary(Initiative.objects.for_organisation(organisation))
         .select_related(*CARD_RELATED)
         .prefetch_related(latest_published_status())
         .get(pk=pk)

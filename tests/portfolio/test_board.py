@@ -334,3 +334,28 @@ def test_an_accepted_idea_links_to_its_initiative(
     html = client_for(alice).get(initiative.idea.get_absolute_url()).content.decode()
     assert "er et initiativ på porteføljetavla, i fasen Forankring" in html
     assert reverse("portfolio:initiative", args=[initiative.pk]) in html
+
+
+def test_the_card_sums_up_its_benefits(
+    initiative: Initiative, bob: User, client_for: Callable[[User | None], Client]
+) -> None:
+    from decimal import Decimal
+
+    from portfolio.services import add_benefit
+
+    add_benefit(
+        initiative=initiative,
+        actor=bob,
+        description="Frigjort tid",
+        kind="indirect",
+        expected_hours=Decimal("1800"),
+    )
+    add_benefit(
+        initiative=initiative,
+        actor=bob,
+        description="Spart lisens",
+        kind="direct",
+        expected_amount=Decimal("125000"),
+    )
+    html = client_for(bob).get(reverse("portfolio:board")).content.decode()
+    assert "kr\u00a0125\u00a0000 + 1\u00a0800 timer per år" in html
