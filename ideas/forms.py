@@ -335,11 +335,8 @@ class IdeaFilterForm(forms.Form):
         self.tags = list(
             Tag.objects.filter(organisation=organisation).values_list("name", flat=True)
         )
-        for name, field in self.fields.items():
-            if name in {"mine", "followed"}:
-                field.widget.attrs["class"] = "ds-input"
-            else:
-                field.widget.attrs["class"] = "ds-input"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "ds-input"
 
     def set_choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]

@@ -135,12 +135,13 @@ def board_columns(
     *,
     organisation: Organisation,
     filters: dict[str, Any],
+    stalled_days: int,
     include_closed: bool = False,
     per_column: int = CARDS_PER_COLUMN,
 ) -> list[Column]:
     """Columns with their counts and the first cards of each: a fixed number of queries
-    however many cards there are (phases, counts, one windowed page of cards)."""
-    stalled_days = stalled_after(organisation)
+    however many cards there are (phases, counts, one windowed page of cards).
+    `stalled_days` comes from the caller, which shows it on the page too."""
     phases = board_phases(organisation=organisation, include_closed=include_closed)
     initiatives = board_initiatives(
         organisation=organisation, filters=filters, stalled_days=stalled_days

@@ -204,7 +204,7 @@ def _close_decision(
         action=DECISION_ACTIONS[kind],
         subject=idea,
         before=before,
-        after=snapshot_json(after),
+        after=after,  # DomainEvent's JSON encoder writes dates as ISO text
     )
     if kind == DecisionKind.REJECT:
         # The submitter is told why, in the notification itself.
@@ -217,10 +217,6 @@ def _close_decision(
     else:
         notify_status_change(idea, actor)
     return decision
-
-
-def snapshot_json(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
 @transaction.atomic
@@ -1022,7 +1018,7 @@ def add_indicator(
         actor=actor,
         action="indicator.added",
         subject=benefit.initiative,
-        after=snapshot_json(
+        after=(
             {
                 "benefit": benefit.pk,
                 "indicator": indicator.pk,
@@ -1063,7 +1059,7 @@ def record_measurement(
         actor=actor,
         action="measurement.recorded",
         subject=indicator.benefit.initiative,
-        after=snapshot_json(
+        after=(
             {
                 "indicator": indicator.pk,
                 "name": indicator.name,
@@ -1168,9 +1164,7 @@ def save_status_report(
         actor=actor,
         action="status.published" if publish else "status.saved",
         subject=initiative,
-        after=snapshot_json(
-            {"report": report.pk, **{k: str(getattr(report, k)) for k in STATUS_FIELDS}}
-        ),
+        after=({"report": report.pk, **{k: str(getattr(report, k)) for k in STATUS_FIELDS}}),
     )
     return report
 

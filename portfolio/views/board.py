@@ -63,9 +63,11 @@ def _lanes(columns: list[selectors.Column], by: str) -> list[dict[str, Any]]:
 def board(request: HtmxRequest) -> HttpResponse:
     """Everyone in the organisation sees the board; only the board and admins move cards."""
     form, filters = _filters(request)
+    stalled_days = selectors.stalled_after(request.organisation)
     columns = selectors.board_columns(
         organisation=request.organisation,
         filters=filters,
+        stalled_days=stalled_days,
         include_closed=bool(filters.get("avsluttede")),
     )
     can_move = request.membership.has_role(Role.BOARD)
@@ -75,7 +77,7 @@ def board(request: HtmxRequest) -> HttpResponse:
         "lanes": _lanes(columns, filters.get("rader", "")),
         "can_move": can_move,
         "move_phases": [c.phase for c in columns] if can_move else [],
-        "stalled_days": selectors.stalled_after(request.organisation),
+        "stalled_days": stalled_days,
     }
     template = "portfolio/board.html"
     if request.htmx and request.htmx.target == "board":
@@ -163,27 +165,8 @@ def move(request: HtmxRequest, pk: int) -> HttpResponse:
         return redirect(reverse("portfolio:board"))
     if "rader=" in (request.htmx.current_url or ""):
         return HttpResponseClientRefresh()  # swimlanes: cards are spread over many rows
-    counts = selectors.active_phase_counts(request.organisation)
-    return render(
-        request,
-        "portfolio/board_moved.html",
-        {
-            "card": selectors.board_card(
-                organisation=request.organisation,
-                pk=moved.pk,
-                stalled_days=selectors.stalled_after(request.organisation),
-            ),
-            "from_phase": initiative.phase,
-            "to_phase": to_phase,
-            "from_count": counts.get(initiative.phase_id, 0),
-            "to_count": counts.get(to_phase.pk, 0),
-            "status": text,
-            "can_move": True,
-            "move_phases": selectors.board_phases(
-                organisation=request.organisation, include_closed=True
-            ),
-        },
-    )
+    card = _card(request, moved.pk)
+    return _moved(request, card, text, from_phase=initiative.phase)
 
 
 def _checklist(
@@ -201,11 +184,7 @@ def _conflict(request: HtmxRequest, current: Initiative) -> HttpResponse:
     """Someone moved the card first: say so and show where it is now (409, never a
     silent overwrite)."""
     who = _last_mover(current)
-    card = selectors.board_card(
-        organisation=request.organisation,
-        pk=current.pk,
-        stalled_days=selectors.stalled_after(request.organisation),
-    )
+    card = _card(request, current.pk)
     text = _(
         "%(who)s flyttet «%(title)s» mens du så på tavla. Kortet står nå i %(phase)s. "
         "Se over og flytt på nytt om det fortsatt trengs."
@@ -213,23 +192,42 @@ def _conflict(request: HtmxRequest, current: Initiative) -> HttpResponse:
     if not request.htmx:
         messages.error(request, text)
         return redirect(reverse("portfolio:board"))
-    counts = selectors.active_phase_counts(request.organisation)
-    return render(
-        request,
-        "portfolio/board_moved.html",
-        {
-            "card": card,
-            "to_phase": card.phase,
-            "to_count": counts.get(card.phase_id, 0),
-            "status": text,
-            "conflict": True,
-            "can_move": True,
-            "move_phases": selectors.board_phases(
-                organisation=request.organisation, include_closed=True
-            ),
-        },
-        status=409,
+    return _moved(request, card, text, conflict=True)
+
+
+def _card(request: HtmxRequest, pk: int) -> Initiative:
+    return selectors.board_card(
+        organisation=request.organisation,
+        pk=pk,
+        stalled_days=selectors.stalled_after(request.organisation),
     )
+
+
+def _moved(
+    request: HtmxRequest,
+    card: Initiative,
+    status: str,
+    *,
+    from_phase: Phase | None = None,
+    conflict: bool = False,
+) -> HttpResponse:
+    """Out-of-band swaps: the card lands on top of its (current) column, the counts of the
+    columns involved update, and the status is announced; 409 when it was a conflict."""
+    counts = selectors.active_phase_counts(request.organisation)
+    context = {
+        "card": card,
+        "from_phase": from_phase,
+        "to_phase": card.phase,
+        "from_count": counts.get(from_phase.pk, 0) if from_phase else 0,
+        "to_count": counts.get(card.phase_id, 0),
+        "status": status,
+        "conflict": conflict,
+        "can_move": True,
+        "move_phases": selectors.board_phases(
+            organisation=request.organisation, include_closed=True
+        ),
+    }
+    return render(request, "portfolio/board_moved.html", context, status=409 if conflict else 200)
 
 
 def _last_mover(initiative: Initiative) -> str:
