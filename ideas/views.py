@@ -23,7 +23,7 @@ from ideas.attachments import (
 from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Attachment, Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
 from portal.access import role_required
-from portal.events import history_for
+from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
 from portal.pagination import CappedPaginator
@@ -198,8 +198,7 @@ def _posted_version(request: HtmxRequest) -> int:
 
 
 def _last_editor(idea: Idea) -> str:
-    event = history_for(idea).order_by("-occurred_at", "-id").first()
-    return str(event.actor) if event and event.actor else _("ukjent")
+    return last_actor(idea, _("ukjent"))
 
 
 @require_POST

@@ -57,3 +57,9 @@ def history_for(subject: models.Model) -> models.QuerySet[DomainEvent]:
     return DomainEvent.objects.filter(
         subject_type=subject._meta.label_lower, subject_id=subject.pk
     ).select_related("actor")
+
+
+def last_actor(subject: models.Model, default: str) -> str:
+    """Who changed the object last, for «X saved it while you were typing» messages."""
+    event = history_for(subject).order_by("-occurred_at", "-id").first()
+    return str(event.actor) if event and event.actor else default

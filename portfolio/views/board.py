@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from portal.events import history_for
+from portal.events import last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
 from portfolio import selectors
@@ -231,8 +231,7 @@ def _moved(
 
 
 def _last_mover(initiative: Initiative) -> str:
-    event = history_for(initiative).order_by("-occurred_at", "-id").first()
-    return str(event.actor) if event and event.actor else _("En annen")
+    return last_actor(initiative, _("En annen"))
 
 
 urlpatterns: list[URLPattern] = [

@@ -80,6 +80,24 @@
     });
   }
 
+  // Keep keyboard focus on a control that htmx swapped out and back in (support, follow…).
+  // htmx restores focus by id itself, but not when the swap lands after focus has moved
+  // to <body> (a slow answer): then we put it back.
+  var focusedId = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    focusedId = active && active !== document.body && active.id ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusedId) { return; }
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      var again = document.getElementById(focusedId);
+      if (again) { again.focus(); }
+    }
+    focusedId = null;
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     setUpAutosave();
