@@ -51,7 +51,8 @@ from portfolio.models import (
     PhaseKind,
     PhaseVisit,
 )
-from portfolio.services import move_initiative, open_checklist_items
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.board import move_initiative
 
 LARGE = 2_000
 SMALL = 200

@@ -11,19 +11,12 @@ from django.utils import timezone
 from ideas.models import Idea, IdeaStatus
 from portal.models import Organisation, User
 from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind, PhaseVisit
-from portfolio.services import (
-    accept_idea,
-    add_benefit,
-    add_indicator,
-    close_meeting,
-    create_meeting,
-    move_initiative,
-    open_checklist_items,
-    park_idea,
-    record_measurement,
-    reject_idea,
-    save_status_report,
-)
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.benefits import add_benefit, add_indicator, record_measurement
+from portfolio.services.board import move_initiative
+from portfolio.services.meetings import close_meeting, create_meeting
+from portfolio.services.status import save_status_report
+from portfolio.services.triage import accept_idea, park_idea, reject_idea
 
 # (idea title, target phase, role, days in the current phase)
 ACCEPTED = [

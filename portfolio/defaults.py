@@ -352,3 +352,10 @@ DIGDIR_PHASES: list[PhaseData] = [
     },
     *[PhaseData(**phase) for phase in CLOSED_PHASES],
 ]
+
+
+# The phases of each PhaseTemplate (portfolio.models), keyed by its value.
+PHASE_TEMPLATES: dict[str, list[PhaseData]] = {
+    "ks_veikart": KS_VEIKART_PHASES,
+    "digdir": DIGDIR_PHASES,
+}

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Idea
-from portal.models import Organisation
+from ideas.models import Idea, IdeaStatus
+from portal.models import Organisation, Role
 
 
 class PhaseKind(models.TextChoices):
@@ -65,6 +66,13 @@ class ChecklistItem(models.Model):
         return self.text
 
 
+class PhaseTemplate(models.TextChoices):
+    """The phase sets an organisation can start from (their phases are in ``defaults.py``)."""
+
+    KS_VEIKART = "ks_veikart", _("KS Veikart for tjenesteinnovasjon")
+    DIGDIR = "digdir", _("Digdir Prosjektveiviseren")
+
+
 class PortfolioSettings(models.Model):
     """Per-organisation settings of the board."""
 
@@ -74,7 +82,9 @@ class PortfolioSettings(models.Model):
     stalled_after_days = models.PositiveSmallIntegerField(
         _("stoppet etter antall dager uten flytting"), default=30
     )
-    phase_template = models.CharField(_("fasemal"), max_length=20, default="ks_veikart")
+    phase_template = models.CharField(
+        _("fasemal"), max_length=20, choices=PhaseTemplate.choices, default=PhaseTemplate.KS_VEIKART
+    )
     hours_per_fte = models.DecimalField(
         _("timer per årsverk"), max_digits=6, decimal_places=1, default=Decimal("1695.0")
     )
@@ -246,6 +256,10 @@ class ChecklistAnswerKind(models.TextChoices):
     STILL_OPEN = "still_open", _("Fortsatt åpen")
 
 
+# A checkpoint answered so is settled for good; «Fortsatt åpen» is asked again next time.
+SETTLED_ANSWERS = frozenset({ChecklistAnswerKind.DONE, ChecklistAnswerKind.NOT_RELEVANT})
+
+
 class ChecklistAnswer(models.Model):
     """How a checkpoint was settled when the initiative left a phase."""
 
@@ -288,6 +302,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("protokoll ferdig"), null=True, blank=True)
 
+    # Who may take part in (and be listed as a participant of) a board meeting.
+    PARTICIPANT_ROLES: ClassVar = (Role.BOARD, Role.LEADER, Role.ADMIN)
+
     class Meta:
         verbose_name = _("møte")
         verbose_name_plural = _("møter")
@@ -324,6 +341,11 @@ class Decision(models.Model):
         Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="merged_decisions"
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True)
+
+    # The ideas the board can decide on: waiting, or parked and taken up again.
+    DECIDABLE: ClassVar = frozenset(
+        {IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.PARKED}
+    )
 
     class Meta:
         verbose_name = _("vedtak")
@@ -478,6 +500,18 @@ class StatusReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+
+    # The five lights, each with a «<light>_comment» that yellow and red require.
+    LIGHTS: ClassVar = ("progress", "economy", "quality", "risk", "benefits")
+    LIGHTS_NEEDING_COMMENT: ClassVar = (TrafficLight.YELLOW, TrafficLight.RED)
+    # What an author edits (everything but the publishing stamp and the bookkeeping).
+    EDITABLE_FIELDS: ClassVar = (
+        "period_end",
+        "summary",
+        *(name for light in LIGHTS for name in (light, f"{light}_comment")),
+        "budget",
+        "costs_to_date",
+    )
 
     class Meta:
         verbose_name = _("statusrapport")

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from portal.models import Organisation
 from portal.signals import organisation_created
 from portfolio.models import PortfolioSettings
-from portfolio.services import apply_phase_template
+from portfolio.services.phases import apply_phase_template
 
 
 @receiver(organisation_created)

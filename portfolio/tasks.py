@@ -24,9 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.models import Organisation, User
-from portfolio import selectors
 from portfolio.models import Benefit, Initiative
-from portfolio.services import record_reminder_sent
+from portfolio.selectors.phases import status_report_every_days
+from portfolio.selectors.reminders import (
+    benefit_reminder_recipients,
+    measurements_due,
+    reminded_today,
+    status_reports_due,
+)
+from portfolio.services.reminders import record_reminder_sent
 
 
 @dataclass
@@ -42,19 +48,17 @@ def due_reminders(
     organisation: Organisation, now: datetime, recipient: User | None = None
 ) -> dict[int, Due]:
     """Everything due in the organisation (or for one person), by the id of whom to remind."""
-    every_days = selectors.status_report_every_days(organisation)
+    every_days = status_report_every_days(organisation)
     due: defaultdict[int, Due] = defaultdict(lambda: Due(every_days))
-    for initiative in selectors.status_reports_due(
+    for initiative in status_reports_due(
         organisation=organisation, every_days=every_days, now=now, owner=recipient
     ):
         assert initiative.owner_id is not None  # the selector keeps initiatives with a pådriver
         due[initiative.owner_id].status_reports.append(initiative)
     today = timezone.localdate(now)
-    due_benefits = selectors.measurements_due(
-        organisation=organisation, today=today, person=recipient
-    )
+    due_benefits = measurements_due(organisation=organisation, today=today, person=recipient)
     for benefit in due_benefits:
-        for person in selectors.benefit_reminder_recipients(benefit):
+        for person in benefit_reminder_recipients(benefit):
             if recipient is None or person.pk == recipient.pk:
                 due[person.pk].measurements.append(benefit)
     return dict(due)
@@ -94,7 +98,7 @@ def send_reminders(organisation_id: int, user_id: int) -> int:
         due = due_reminders(organisation, now, recipient).get(recipient.pk)
         if due is None:
             return 0
-        done = selectors.reminded_today(recipient=recipient, since=start_of_day)
+        done = reminded_today(recipient=recipient, since=start_of_day)
         initiatives = [i for i in due.status_reports if _subject_key(i) not in done]
         benefits = [b for b in due.measurements if _subject_key(b) not in done]
         if not initiatives and not benefits:

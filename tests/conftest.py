@@ -22,7 +22,8 @@ from ideas.services import submit_idea
 from portal.models import Membership, Organisation, Role, Unit, User
 from portal.services import add_member, create_organisation
 from portfolio.models import Initiative, Meeting, MunicipalRole, Phase, PhaseKind
-from portfolio.services import accept_idea, create_meeting
+from portfolio.services.meetings import create_meeting
+from portfolio.services.triage import accept_idea
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -14,9 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from portfolio import selectors
 from portfolio.models import Initiative, StatusReport, TrafficLight
-from portfolio.services import STATUS_LIGHTS
+from portfolio.selectors.status import initiative_status_reports
 
 register = template.Library()
 
@@ -50,7 +49,7 @@ class Light:
 def status_lights(report: StatusReport) -> list[Light]:
     """The report's five lights in Prosjektportalen's order, each with its comment."""
     lights = []
-    for field in STATUS_LIGHTS:
+    for field in StatusReport.LIGHTS:
         value = TrafficLight(getattr(report, field))
         word, symbol, color = LIGHT_LOOKS[value]
         lights.append(
@@ -74,7 +73,7 @@ def latest_status(card: Initiative) -> StatusReport | None:
     that just moved, costs one query here."""
     reports = getattr(card, "latest_status", None)
     if reports is None:
-        published = selectors.initiative_status_reports(initiative=card, include_drafts=False)
+        published = initiative_status_reports(initiative=card, include_drafts=False)
         reports = list(published[:1])
     return reports[0] if reports else None
 
@@ -104,7 +103,9 @@ def status_badges(card: Initiative) -> SafeString:
     heading = gettext("Status per %(date)s") % {"date": date_format(report.period_end, "d.m.Y")}
     badges = _card_badges(get_language())
     # Safe: each badge was made by format_html in _card_badges.
-    lights = mark_safe("".join(badges[light, getattr(report, light)] for light in STATUS_LIGHTS))
+    lights = mark_safe(
+        "".join(badges[light, getattr(report, light)] for light in StatusReport.LIGHTS)
+    )
     return format_html(
         '<div class="status-lights">{}<ul class="status-lights__list">{}</ul></div>',
         format_html(CARD_LINK, url, heading, title),
@@ -117,6 +118,6 @@ def _card_badges(language: str) -> dict[tuple[str, str], SafeString]:
     with translation.override(language):
         return {
             (field, value.value): format_html(CARD_LIGHT, color, LIGHT_NAMES[field], symbol, word)
-            for field in STATUS_LIGHTS
+            for field in StatusReport.LIGHTS
             for value, (word, symbol, color) in LIGHT_LOOKS.items()
         }

@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 
 from ideas.models import Idea
-from portfolio import selectors
-from portfolio.services import DECIDABLE
+from portfolio.models import Decision
+from portfolio.selectors.triage import idea_decisions as idea_decisions_selector
 
 register = template.Library()
 
@@ -20,6 +20,6 @@ def idea_decisions(context: template.Context, idea: Idea) -> dict[str, Any]:
     # Every decision stamps triaged_at: an idea never triaged needs no query.
     return {
         "idea": idea,
-        "decisions": selectors.idea_decisions(idea) if idea.triaged_at else [],
-        "can_triage": bool(context.get("is_board")) and idea.status in DECIDABLE,
+        "decisions": idea_decisions_selector(idea) if idea.triaged_at else [],
+        "can_triage": bool(context.get("is_board")) and idea.status in Decision.DECIDABLE,
     }

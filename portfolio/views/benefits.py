@@ -28,12 +28,19 @@ from django.views.decorators.http import require_http_methods
 from portal.events import history_for
 from portal.http import HtmxRequest
 from portal.models import DomainEvent, Role
-from portfolio import selectors
-from portfolio.forms import BenefitForm, IndicatorForm, MeasurementForm
+from portfolio.exceptions import BenefitConflict
+from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.pdf import render_pdf, static_base_url
-from portfolio.services import (
-    BenefitConflict,
+from portfolio.selectors.benefits import (
+    BenefitStatus,
+    IndicatorStatus,
+    benefit_statuses,
+    benefit_totals,
+    initiative_detail,
+)
+from portfolio.selectors.phases import hours_per_fte
+from portfolio.services.benefits import (
     add_benefit,
     add_indicator,
     record_measurement,
@@ -42,7 +49,7 @@ from portfolio.services import (
 
 
 def _initiative(request: HtmxRequest, pk: int) -> Initiative:
-    initiative = selectors.initiative_detail(organisation=request.organisation, pk=pk)
+    initiative = initiative_detail(organisation=request.organisation, pk=pk)
     if initiative is None:
         raise Http404
     return initiative
@@ -83,7 +90,7 @@ def may_edit(request: HtmxRequest, initiative: Initiative, benefit: Benefit | No
 
 @dataclass
 class IndicatorPanel:
-    status: selectors.IndicatorStatus
+    status: IndicatorStatus
     form: MeasurementForm | None  # None: the user may not record measurements
     form_open: bool = False  # unfolded: the form has errors
 
@@ -92,7 +99,7 @@ class IndicatorPanel:
 class BenefitPanel:
     """One benefit on the initiative page, with the inline forms the user may use."""
 
-    status: selectors.BenefitStatus
+    status: BenefitStatus
     can_edit: bool
     indicators: list[IndicatorPanel]
     indicator_form: IndicatorForm | None
@@ -106,7 +113,7 @@ class BenefitPanel:
 def _panel(
     request: HtmxRequest,
     initiative: Initiative,
-    status: selectors.BenefitStatus,
+    status: BenefitStatus,
     bound: IndicatorForm | MeasurementForm | None = None,
     bound_indicator: Indicator | None = None,
 ) -> BenefitPanel:
@@ -130,19 +137,19 @@ def _panel(
     return BenefitPanel(status, True, indicators, IndicatorForm(benefit=benefit))
 
 
-def _benefit_names(statuses: list[selectors.BenefitStatus]) -> dict[int, str]:
+def _benefit_names(statuses: list[BenefitStatus]) -> dict[int, str]:
     return {s.benefit.pk: s.benefit.description for s in statuses}
 
 
 def initiative(request: HtmxRequest, pk: int) -> HttpResponse:
     """The initiative: phase, people, «nyttiggjort», its benefits and its history."""
     initiative = _initiative(request, pk)
-    per_fte = selectors.hours_per_fte(request.organisation)
-    statuses = selectors.benefit_statuses(initiative=initiative, per_fte=per_fte)
+    per_fte = hours_per_fte(request.organisation)
+    statuses = benefit_statuses(initiative=initiative, per_fte=per_fte)
     context = {
         "initiative": initiative,
         "panels": [_panel(request, initiative, status) for status in statuses],
-        "totals": selectors.benefit_totals(statuses, per_fte),
+        "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
         "can_add_benefit": may_edit(request, initiative),
         "events": history_for(initiative),
@@ -167,8 +174,8 @@ def _benefit_fragment(
     """The updated benefit for htmx, and out of band a status message. After a save (no
     bound form) also the «nyttiggjort» status, the totals and the history."""
     initiative = _initiative(request, benefit.initiative_id)
-    per_fte = selectors.hours_per_fte(request.organisation)
-    statuses = selectors.benefit_statuses(initiative=initiative, per_fte=per_fte)
+    per_fte = hours_per_fte(request.organisation)
+    statuses = benefit_statuses(initiative=initiative, per_fte=per_fte)
     status = next(s for s in statuses if s.benefit.pk == benefit.pk)
     saved = bound is None
     context = {
@@ -176,7 +183,7 @@ def _benefit_fragment(
         "panel": _panel(request, initiative, status, bound, bound_indicator),
         "notice": notice,
         "saved": saved,
-        "totals": selectors.benefit_totals(statuses, per_fte),
+        "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
         "events": history_for(initiative) if saved else [],
         "benefit_names": _benefit_names(statuses),
@@ -308,13 +315,13 @@ def measurement_create(request: HtmxRequest, pk: int) -> HttpResponse:
 
 def _plan_context(request: HtmxRequest, pk: int) -> dict[str, Any]:
     initiative = _initiative(request, pk)
-    per_fte = selectors.hours_per_fte(request.organisation)
-    statuses = selectors.benefit_statuses(initiative=initiative, per_fte=per_fte)
+    per_fte = hours_per_fte(request.organisation)
+    statuses = benefit_statuses(initiative=initiative, per_fte=per_fte)
     return {
         "initiative": initiative,
         "organisation": initiative.organisation,
         "statuses": statuses,
-        "totals": selectors.benefit_totals(statuses, per_fte),
+        "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
     }
 

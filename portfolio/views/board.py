@@ -24,15 +24,21 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 from portal.events import last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors
-from portfolio.forms import BoardFilterForm, MoveForm
+from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
+from portfolio.forms.board import BoardFilterForm, MoveForm
 from portfolio.models import Initiative, Phase
-from portfolio.services import (
-    ChecklistIncomplete,
-    InitiativeConflict,
-    move_initiative,
+from portfolio.selectors.board import (
+    CARDS_PER_COLUMN,
+    Column,
+    active_phase_counts,
+    board_card,
+    board_columns,
+    board_phases,
+    column_cards,
     open_checklist_items,
 )
+from portfolio.selectors.phases import stalled_after
+from portfolio.services.board import move_initiative
 
 
 def _filters(request: HtmxRequest) -> tuple[BoardFilterForm, dict[str, Any]]:
@@ -40,7 +46,7 @@ def _filters(request: HtmxRequest) -> tuple[BoardFilterForm, dict[str, Any]]:
     return form, form.filters()
 
 
-def _lanes(columns: list[selectors.Column], by: str) -> list[dict[str, Any]]:
+def _lanes(columns: list[Column], by: str) -> list[dict[str, Any]]:
     """Swimlanes: the same columns, split by unit or type of the cards shown."""
     if not by:
         return [{"title": "", "columns": [(c, c.cards) for c in columns]}]
@@ -63,8 +69,8 @@ def _lanes(columns: list[selectors.Column], by: str) -> list[dict[str, Any]]:
 def board(request: HtmxRequest) -> HttpResponse:
     """Everyone in the organisation sees the board; only the board and admins move cards."""
     form, filters = _filters(request)
-    stalled_days = selectors.stalled_after(request.organisation)
-    columns = selectors.board_columns(
+    stalled_days = stalled_after(request.organisation)
+    columns = board_columns(
         organisation=request.organisation,
         filters=filters,
         stalled_days=stalled_days,
@@ -91,8 +97,8 @@ def column_more(request: HtmxRequest, phase_pk: int) -> HttpResponse:
     _form, filters = _filters(request)
     start = request.GET.get("fra", "")
     offset = int(start) if start.isdigit() else 0
-    limit = selectors.CARDS_PER_COLUMN
-    cards = selectors.column_cards(
+    limit = CARDS_PER_COLUMN
+    cards = column_cards(
         organisation=request.organisation,
         phase=phase,
         filters=filters,
@@ -105,9 +111,7 @@ def column_more(request: HtmxRequest, phase_pk: int) -> HttpResponse:
         "cards": cards[:limit],
         "next_offset": offset + limit if len(cards) > limit else None,
         "can_move": can_move,
-        "move_phases": selectors.board_phases(
-            organisation=request.organisation, include_closed=True
-        )
+        "move_phases": board_phases(organisation=request.organisation, include_closed=True)
         if can_move
         else [],
     }
@@ -196,10 +200,10 @@ def _conflict(request: HtmxRequest, current: Initiative) -> HttpResponse:
 
 
 def _card(request: HtmxRequest, pk: int) -> Initiative:
-    return selectors.board_card(
+    return board_card(
         organisation=request.organisation,
         pk=pk,
-        stalled_days=selectors.stalled_after(request.organisation),
+        stalled_days=stalled_after(request.organisation),
     )
 
 
@@ -213,7 +217,7 @@ def _moved(
 ) -> HttpResponse:
     """Out-of-band swaps: the card lands on top of its (current) column, the counts of the
     columns involved update, and the status is announced; 409 when it was a conflict."""
-    counts = selectors.active_phase_counts(request.organisation)
+    counts = active_phase_counts(request.organisation)
     context = {
         "card": card,
         "from_phase": from_phase,
@@ -223,9 +227,7 @@ def _moved(
         "status": status,
         "conflict": conflict,
         "can_move": True,
-        "move_phases": selectors.board_phases(
-            organisation=request.organisation, include_closed=True
-        ),
+        "move_phases": board_phases(organisation=request.organisation, include_closed=True),
     }
     return render(request, "portfolio/board_moved.html", context, status=409 if conflict else 200)
 

@@ -16,7 +16,17 @@ from django.views.decorators.http import require_GET
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors
+from portfolio.selectors.flow import (
+    STALLED_SHOWN,
+    ThroughputRow,
+    active_phases,
+    initiatives_with_phase_time,
+    median_days_per_phase,
+    monthly_throughput,
+    phase_time_rows,
+    stalled_initiatives,
+)
+from portfolio.selectors.phases import stalled_after
 
 PAGE_SIZE = 25
 BAR_STEPS = 10  # a bar is 0–10 steps long; site.css has one width per step
@@ -29,7 +39,7 @@ def _bar_step(count: int, peak: int) -> int:
     return max(1, round(BAR_STEPS * count / peak))
 
 
-def _throughput_table(rows: list[selectors.ThroughputRow]) -> list[dict[str, object]]:
+def _throughput_table(rows: list[ThroughputRow]) -> list[dict[str, object]]:
     peak = max((n for row in rows for n in [*row.entered, row.closed]), default=0)
     return [
         {
@@ -44,27 +54,27 @@ def _throughput_table(rows: list[selectors.ThroughputRow]) -> list[dict[str, obj
 @role_required(Role.BOARD, Role.LEADER)
 def flow(request: HtmxRequest) -> HttpResponse:
     organisation = request.organisation
-    phases = selectors.active_phases(organisation=organisation)
-    initiatives = selectors.initiatives_with_phase_time(organisation=organisation, phases=phases)
+    phases = active_phases(organisation=organisation)
+    initiatives = initiatives_with_phase_time(organisation=organisation, phases=phases)
     page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("side"))
     context: dict[str, object] = {
         "phases": phases,
         "page": page,
-        "rows": selectors.phase_time_rows(page.object_list, phases),
+        "rows": phase_time_rows(page.object_list, phases),
     }
     if request.htmx:
         return render(request, "portfolio/flow.html#phase-time", context)
 
-    stalled_days = selectors.stalled_after(organisation)
-    stalled = selectors.stalled_initiatives(organisation=organisation, after_days=stalled_days)
-    throughput = selectors.monthly_throughput(organisation=organisation, phases=phases)
+    stalled_days = stalled_after(organisation)
+    stalled = stalled_initiatives(organisation=organisation, after_days=stalled_days)
+    throughput = monthly_throughput(organisation=organisation, phases=phases)
     context.update(
-        medians=selectors.median_days_per_phase(organisation=organisation, phases=phases),
+        medians=median_days_per_phase(organisation=organisation, phases=phases),
         throughput=_throughput_table(throughput),
-        stalled=list(stalled[: selectors.STALLED_SHOWN]),
+        stalled=list(stalled[:STALLED_SHOWN]),
         stalled_count=stalled.count(),
         stalled_days=stalled_days,
-        stalled_shown=selectors.STALLED_SHOWN,
+        stalled_shown=STALLED_SHOWN,
     )
     return render(request, "portfolio/flow.html", context)
 

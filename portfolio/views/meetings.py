@@ -16,17 +16,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors, services
-from portfolio.forms import MeetingForm
+from portfolio.forms.meetings import MeetingForm
 from portfolio.models import Meeting
 from portfolio.pdf import render_pdf, static_base_url
+from portfolio.selectors.flow import stalled_initiatives
+from portfolio.selectors.meetings import (
+    meeting_agenda,
+    meeting_decisions,
+    meeting_for,
+    meeting_list,
+)
+from portfolio.selectors.phases import stalled_after
+from portfolio.selectors.triage import triage_choices
+from portfolio.services.meetings import close_meeting, create_meeting
 from portfolio.views.triage import agenda_items
 
 PAGE_SIZE = 25
 
 
 def _meeting(request: HtmxRequest, pk: int) -> Meeting:
-    meeting = selectors.meeting_for(organisation=request.organisation, pk=pk)
+    meeting = meeting_for(organisation=request.organisation, pk=pk)
     if meeting is None:
         raise Http404
     return meeting
@@ -34,7 +43,7 @@ def _meeting(request: HtmxRequest, pk: int) -> Meeting:
 
 @role_required(Role.BOARD)
 def meetings(request: HtmxRequest) -> HttpResponse:
-    paginator = Paginator(selectors.meeting_list(organisation=request.organisation), PAGE_SIZE)
+    paginator = Paginator(meeting_list(organisation=request.organisation), PAGE_SIZE)
     template = "portfolio/meeting_list.html"
     if request.htmx:
         template += "#meeting-list"
@@ -47,7 +56,7 @@ def meeting_create(request: HtmxRequest) -> HttpResponse:
     initial = {"held_on": timezone.localdate(), "participants": [request.user.pk]}
     form = MeetingForm(request.POST or None, organisation=request.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
-        meeting = services.create_meeting(
+        meeting = create_meeting(
             organisation=request.organisation,
             actor=request.user,
             title=form.cleaned_data["title"],
@@ -65,16 +74,14 @@ def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
     for each idea; the forms post to the triage page with the meeting's id."""
     meeting = _meeting(request, pk)
     is_open = meeting.closed_at is None
-    ideas = list(selectors.meeting_agenda(meeting=meeting))
-    choices = selectors.triage_choices(organisation=request.organisation) if is_open else None
-    stalled_days = selectors.stalled_after(request.organisation)
+    ideas = list(meeting_agenda(meeting=meeting))
+    choices = triage_choices(organisation=request.organisation) if is_open else None
+    stalled_days = stalled_after(request.organisation)
     context = {
         "meeting": meeting,
         "agenda": agenda_items(ideas, meeting, choices),
         "stalled": list(
-            selectors.stalled_initiatives(
-                organisation=request.organisation, after_days=stalled_days
-            )
+            stalled_initiatives(organisation=request.organisation, after_days=stalled_days)
         )
         if is_open
         else [],
@@ -87,7 +94,7 @@ def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_close(request: HtmxRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    services.close_meeting(meeting=meeting, actor=request.user)
+    close_meeting(meeting=meeting, actor=request.user)
     messages.success(request, _("Møtet er avsluttet. Her er protokollen."))
     return redirect("portfolio:meeting_minutes", pk=meeting.pk)
 
@@ -95,7 +102,7 @@ def meeting_close(request: HtmxRequest, pk: int) -> HttpResponse:
 def _minutes_context(meeting: Meeting) -> dict[str, object]:
     return {
         "meeting": meeting,
-        "decisions": selectors.meeting_decisions(meeting=meeting),
+        "decisions": meeting_decisions(meeting=meeting),
         "participants": list(meeting.participants.all()),
         "organisation": meeting.organisation,
     }

@@ -3,7 +3,7 @@
 Expected against realised per kind, unit and year, freed hours and årsverk in total (the
 strategy's headline figure), the number of «nyttiggjorte» initiatives, and the benefits that
 have no indicator yet, flagged and listed. Every figure is an aggregate in the database
-(portfolio.selectors.benefit_overview): the page makes the same number of queries for one
+(portfolio.benefit_overview_selector): the page makes the same number of queries for one
 initiative as for thousands. The flagged list is paged; an htmx request for another page
 gets only that list back.
 """
@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors
+from portfolio.selectors.benefits import benefit_overview as benefit_overview_selector
+from portfolio.selectors.benefits import benefits_without_indicators
 
 FLAGGED_PER_PAGE = 25
 
@@ -28,12 +29,12 @@ FLAGGED_PER_PAGE = 25
 @role_required(Role.BOARD, Role.LEADER)
 def benefit_overview(request: HtmxRequest) -> HttpResponse:
     organisation = request.organisation
-    flagged = selectors.benefits_without_indicators(organisation=organisation)
+    flagged = benefits_without_indicators(organisation=organisation)
     page = Paginator(flagged, FLAGGED_PER_PAGE).get_page(request.GET.get("side"))
     context: dict[str, object] = {"page": page}
     if request.htmx:
         return render(request, "portfolio/overview.html#flagged-benefits", context)
-    context["overview"] = selectors.benefit_overview(organisation=organisation)
+    context["overview"] = benefit_overview_selector(organisation=organisation)
     return render(request, "portfolio/overview.html", context)
 
 

@@ -10,7 +10,6 @@ keyboard and without JavaScript.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Subquery, Value
@@ -25,9 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Organisation, Role
-from portfolio import services
-from portfolio.forms import (
-    PHASE_TEMPLATE_CHOICES,
+from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
+from portfolio.forms.phases import (
     ChecklistItemForm,
     PhaseForm,
     PhaseTemplateForm,
@@ -40,14 +38,30 @@ from portfolio.models import (
     Initiative,
     Phase,
     PhaseKind,
+    PhaseTemplate,
     PhaseVisit,
     PortfolioSettings,
+)
+from portfolio.selectors.phases import PhaseUsage, phase_usage
+from portfolio.services.phases import (
+    Direction,
+    KeptPhase,
+    add_checklist_item,
+    create_phase,
+    delete_phase,
+    move_checklist_item,
+    move_phase,
+    remove_checklist_item,
+    set_portfolio_settings,
+    switch_phase_template,
+    update_checklist_item,
+    update_phase,
 )
 
 # Membership.has_role(Role.ADMIN) is true for administrators only: the board may not do this.
 admin_only = role_required(Role.ADMIN)
 
-DIRECTIONS: dict[str, services.Direction] = {"opp": "up", "ned": "down"}
+DIRECTIONS: dict[str, Direction] = {"opp": "up", "ned": "down"}
 NAV_SECTION = "portfolio-settings"  # marks «Faser og innstillinger» in the header as current
 NEW_ITEM_PREFIX = "nytt"
 
@@ -113,7 +127,7 @@ def _item(phase: Phase, item_pk: int) -> ChecklistItem:
     return get_object_or_404(ChecklistItem, phase=phase, pk=item_pk)
 
 
-def _direction(request: HtmxRequest) -> services.Direction | None:
+def _direction(request: HtmxRequest) -> Direction | None:
     return DIRECTIONS.get(request.POST.get("retning", ""))
 
 
@@ -140,7 +154,7 @@ def phase_create(request: HtmxRequest) -> HttpResponse:
     form = PhaseForm(request.POST, organisation=request.organisation)
     if not form.is_valid():
         return _phases_page(request, form)
-    phase = services.create_phase(
+    phase = create_phase(
         organisation=request.organisation, actor=request.user, **form.service_fields()
     )
     messages.success(
@@ -161,7 +175,7 @@ def phase_move(request: HtmxRequest, pk: int) -> HttpResponse:
     direction = _direction(request)
     if direction is None:
         return HttpResponse(status=400)
-    moved = services.move_phase(phase=phase, actor=request.user, direction=direction)
+    moved = move_phase(phase=phase, actor=request.user, direction=direction)
     rows = _phase_rows(request.organisation)
     group = [row for row in rows if row.phase.kind == moved.kind]
     place = next(i for i, row in enumerate(group, start=1) if row.phase.pk == moved.pk)
@@ -184,7 +198,7 @@ def phase_move(request: HtmxRequest, pk: int) -> HttpResponse:
     )
 
 
-def _used_text(phase: Phase, usage: services.PhaseUsage) -> str:
+def _used_text(phase: Phase, usage: PhaseUsage) -> str:
     if usage.initiatives:
         return ngettext(
             "Fasen «%(name)s» kan ikke slettes fordi %(count)d initiativ står i den. "
@@ -206,15 +220,15 @@ def phase_delete(request: HtmxRequest, pk: int) -> HttpResponse:
     phase = _phase(request, pk)
     if request.method == "POST":
         try:
-            services.delete_phase(phase=phase, actor=request.user)
-        except services.PhaseInUse as refused:
+            delete_phase(phase=phase, actor=request.user)
+        except PhaseInUse as refused:
             messages.error(request, _used_text(phase, refused.usage))
         except ValueError:
             messages.error(request, _("Innboksen kan ikke slettes: nye idéer kommer inn der."))
         else:
             messages.success(request, _("Fasen «%(name)s» er slettet.") % {"name": phase.name})
         return redirect("portfolio:phases")
-    usage = services.phase_usage(phase)
+    usage = phase_usage(phase)
     context = {
         "phase": phase,
         "refusal": (
@@ -286,7 +300,7 @@ def _phase_page(
     context = {
         **_checklist_context(phase, invalid=invalid, invalid_item=invalid_item),
         "form": form or PhaseForm(organisation=request.organisation, phase=phase),
-        "usage": services.phase_usage(phase),
+        "usage": phase_usage(phase),
         "nav_section": NAV_SECTION,
     }
     return render(request, "portfolio/settings_phase.html", context)
@@ -300,7 +314,7 @@ def phase_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     form = PhaseForm(data, organisation=request.organisation, phase=phase)
     if data is None or not form.is_valid():
         return _phase_page(request, phase, form)
-    phase = services.update_phase(phase=phase, actor=request.user, **form.service_fields())
+    phase = update_phase(phase=phase, actor=request.user, **form.service_fields())
     messages.success(request, _("Endringene i fasen «%(name)s» er lagret.") % {"name": phase.name})
     return redirect("portfolio:phase_edit", pk=phase.pk)
 
@@ -334,9 +348,7 @@ def checklist_add(request: HtmxRequest, pk: int) -> HttpResponse:
     form = ChecklistItemForm(request.POST, prefix=NEW_ITEM_PREFIX)
     if not form.is_valid():
         return _checklist_refused(request, phase, form)
-    item = services.add_checklist_item(
-        phase=phase, actor=request.user, text=form.cleaned_data["text"]
-    )
+    item = add_checklist_item(phase=phase, actor=request.user, text=form.cleaned_data["text"])
     return _checklist_changed(
         request, phase, _("Sjekkpunktet «%(text)s» er lagt til.") % {"text": item.text}
     )
@@ -350,9 +362,7 @@ def checklist_edit(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
     form = ChecklistItemForm(request.POST, prefix=_item_prefix(item))
     if not form.is_valid():
         return _checklist_refused(request, phase, form, item)
-    item = services.update_checklist_item(
-        item=item, actor=request.user, text=form.cleaned_data["text"]
-    )
+    item = update_checklist_item(item=item, actor=request.user, text=form.cleaned_data["text"])
     return _checklist_changed(
         request, phase, _("Sjekkpunktet er endret til «%(text)s».") % {"text": item.text}
     )
@@ -366,7 +376,7 @@ def checklist_move(request: HtmxRequest, pk: int, item_pk: int) -> HttpResponse:
     direction = _direction(request)
     if direction is None:
         return HttpResponse(status=400)
-    moved = services.move_checklist_item(item=item, actor=request.user, direction=direction)
+    moved = move_checklist_item(item=item, actor=request.user, direction=direction)
     count = phase.checklist.count()
     place = list(phase.checklist.order_by("order", "pk").values_list("pk", flat=True)).index(
         moved.pk
@@ -386,8 +396,8 @@ def checklist_remove(request: HtmxRequest, pk: int, item_pk: int) -> HttpRespons
     phase = _phase(request, pk)
     item = _item(phase, item_pk)
     try:
-        services.remove_checklist_item(item=item, actor=request.user)
-    except services.ChecklistItemInUse:
+        remove_checklist_item(item=item, actor=request.user)
+    except ChecklistItemInUse:
         text = _(
             "«%(text)s» kan ikke fjernes fordi initiativer har svart på det da de gikk ut av "
             "fasen. Du kan endre teksten i stedet."
@@ -418,7 +428,7 @@ def _settings_page(
         "settings_form": settings_form
         or PortfolioSettingsForm(initial={"stalled_after_days": stalled_after_days}),
         "template_form": template_form or PhaseTemplateForm(initial={"template": phase_template}),
-        "template_label": dict(PHASE_TEMPLATE_CHOICES).get(phase_template, phase_template),
+        "template_label": PhaseTemplate(phase_template).label,
         "nav_section": NAV_SECTION,
     }
     return render(request, "portfolio/settings_portfolio.html", context)
@@ -432,7 +442,7 @@ def portfolio_settings(request: HtmxRequest) -> HttpResponse:
     form = PortfolioSettingsForm(request.POST)
     if not form.is_valid():
         return _settings_page(request, settings_form=form)
-    services.set_portfolio_settings(
+    set_portfolio_settings(
         organisation=request.organisation,
         actor=request.user,
         stalled_after_days=form.cleaned_data["stalled_after_days"],
@@ -441,7 +451,7 @@ def portfolio_settings(request: HtmxRequest) -> HttpResponse:
     return redirect("portfolio:portfolio_settings")
 
 
-def _kept_text(kept: services.KeptPhase) -> str:
+def _kept_text(kept: KeptPhase) -> str:
     if kept.usage.initiatives:
         return ngettext(
             "«%(name)s» ble beholdt fordi %(count)d initiativ står i fasen. Flytt det til en "
@@ -467,12 +477,12 @@ def phase_template(request: HtmxRequest) -> HttpResponse:
     form = PhaseTemplateForm(request.POST)
     if not form.is_valid():
         return _settings_page(request, template_form=form)
-    result = services.switch_phase_template(
+    result = switch_phase_template(
         organisation=request.organisation,
         actor=request.user,
-        template=cast(services.PhaseTemplate, form.cleaned_data["template"]),
+        template=PhaseTemplate(form.cleaned_data["template"]),
     )
-    label = dict(PHASE_TEMPLATE_CHOICES)[result.template]
+    label = PhaseTemplate(result.template).label
     parts = [_("Fasemalen er nå %(template)s.") % {"template": label}]
     if result.added:
         parts.append(_("Lagt til: %(names)s.") % {"names": ", ".join(result.added)})

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors
-from portfolio.forms import StatusReportForm
+from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, StatusReport
-from portfolio.services import StatusReportConflict, StatusReportPublished, save_status_report
+from portfolio.selectors.status import initiative_status_reports
+from portfolio.services.status import save_status_report
 
 PUBLISH = "publiser"
 
@@ -48,7 +49,7 @@ def status_reports(request: HtmxRequest, pk: int) -> HttpResponse:
     """The initiative's reports, newest first; drafts only for those who may edit them."""
     initiative = _initiative(request, pk)
     editor = can_edit_status(request, initiative)
-    reports = selectors.initiative_status_reports(initiative=initiative, include_drafts=editor)
+    reports = initiative_status_reports(initiative=initiative, include_drafts=editor)
     return render(
         request,
         "portfolio/status_list.html",
@@ -61,7 +62,7 @@ def status_new(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     if not can_edit_status(request, initiative):
         raise PermissionDenied
-    latest = selectors.initiative_status_reports(initiative=initiative, include_drafts=False)
+    latest = initiative_status_reports(initiative=initiative, include_drafts=False)
     previous = latest.first()
     # A new report starts from the last published one: most of it usually still holds.
     initial = StatusReportForm.initial_from(previous) if previous else {}

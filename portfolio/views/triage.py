@@ -23,8 +23,8 @@ from ideas.models import Idea
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio import selectors, services
-from portfolio.forms import (
+from portfolio.exceptions import NotDecidable
+from portfolio.forms.triage import (
     AcceptForm,
     AssessmentForm,
     MergeForm,
@@ -33,7 +33,15 @@ from portfolio.forms import (
     TriageForm,
 )
 from portfolio.models import Assessment, Decision, Meeting
-from portfolio.selectors import TriageChoices
+from portfolio.selectors.meetings import agenda_item, meeting_agenda, meeting_for
+from portfolio.selectors.triage import TriageChoices, idea_decisions, triage_choices, triage_inbox
+from portfolio.services.triage import (
+    accept_idea,
+    assess_idea,
+    merge_idea,
+    park_idea,
+    reject_idea,
+)
 
 PAGE_SIZE = 25
 
@@ -41,7 +49,7 @@ PAGE_SIZE = 25
 @role_required(Role.BOARD)
 def triage(request: HtmxRequest) -> HttpResponse:
     """The inbox: new ideas, and parked ones due for another look, oldest first."""
-    ideas = selectors.triage_inbox(organisation=request.organisation)
+    ideas = triage_inbox(organisation=request.organisation)
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("side"))
     template = "portfolio/triage_inbox.html"
     if request.htmx:
@@ -97,7 +105,7 @@ def _meeting_of(request: HtmxRequest) -> Meeting | None:
         return None
     meeting = None
     if raw.isdigit():
-        meeting = selectors.meeting_for(organisation=request.organisation, pk=int(raw))
+        meeting = meeting_for(organisation=request.organisation, pk=int(raw))
     if meeting is None:
         raise Http404
     return meeting
@@ -117,7 +125,7 @@ def triage_idea(request: HtmxRequest, pk: int) -> HttpResponse:
     if meeting is not None and meeting.closed_at is not None:
         messages.error(request, _("Møtet er avsluttet, så vedtaket ble ikke registrert."))
         return _to_meeting(request, meeting)
-    if idea.status not in services.DECIDABLE:
+    if idea.status not in Decision.DECIDABLE:
         return _not_decidable(request, idea, meeting)
     return handler(request, idea, meeting)
 
@@ -126,7 +134,7 @@ def _assess(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
     form = AssessmentForm(request.POST, idea=idea)
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
-    assessment = services.assess_idea(idea=idea, actor=request.user, **form.cleaned_data)
+    assessment = assess_idea(idea=idea, actor=request.user, **form.cleaned_data)
     message = _("Vurderingen er lagret: %(total)d poeng, %(priority)s.") % {
         "total": assessment.total,
         "priority": assessment.priority.label,
@@ -139,10 +147,10 @@ def _accept(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        initiative = services.accept_idea(
+        initiative = accept_idea(
             idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data
         )
-    except services.NotDecidable:
+    except NotDecidable:
         return _not_decidable(request, idea, meeting)
     message = _("«%(title)s» er godkjent og lagt i fasen %(phase)s.") % {
         "title": idea.title,
@@ -156,8 +164,8 @@ def _park(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResp
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        services.park_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
-    except services.NotDecidable:
+        park_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except NotDecidable:
         return _not_decidable(request, idea, meeting)
     message = _("«%(title)s» er parkert og kommer tilbake i innboksen %(date)s.") % {
         "title": idea.title,
@@ -171,8 +179,8 @@ def _reject(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        services.reject_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
-    except services.NotDecidable:
+        reject_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except NotDecidable:
         return _not_decidable(request, idea, meeting)
     message = _("«%(title)s» er avvist. Innmelderen får beskjed med begrunnelsen.") % {
         "title": idea.title
@@ -185,8 +193,8 @@ def _merge(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRes
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        services.merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
-    except services.NotDecidable:
+        merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+    except NotDecidable:
         return _not_decidable(request, idea, meeting)
     message = _("«%(title)s» er slått sammen med «%(target)s».") % {
         "title": idea.title,
@@ -206,7 +214,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 def _choices(request: HtmxRequest) -> TriageChoices:
-    return selectors.triage_choices(organisation=request.organisation)
+    return triage_choices(organisation=request.organisation)
 
 
 def _treat_page(
@@ -215,14 +223,14 @@ def _treat_page(
     meeting: Meeting | None,
     bound: TriageForm | None = None,
 ) -> HttpResponse:
-    decidable = idea.status in services.DECIDABLE
+    decidable = idea.status in Decision.DECIDABLE
     context = {
         "idea": idea,
         "meeting": meeting,
         "decidable": decidable,
         "forms": TriageForms.build(idea, _choices(request), bound) if decidable else None,
         "assessment": _assessment_of(idea),
-        "decisions": selectors.idea_decisions(idea),
+        "decisions": idea_decisions(idea),
         "zero_foundations": idea.zero_foundations(),
         "bound": bound,
     }
@@ -312,14 +320,14 @@ def agenda_item_response(
     failed: bool = False,
 ) -> HttpResponse:
     """One agenda item of the meeting page, after a decision (or a form with errors)."""
-    idea = selectors.agenda_item(meeting=meeting, pk=pk)
+    idea = agenda_item(meeting=meeting, pk=pk)
     if idea is None:
         raise Http404
-    order = list(selectors.meeting_agenda(meeting=meeting).values_list("pk", flat=True))
+    order = list(meeting_agenda(meeting=meeting).values_list("pk", flat=True))
     number = order.index(pk) + 1 if pk in order else 0
     forms = None
     undecided = bound is not None or not getattr(idea, "meeting_decisions", None)
-    if undecided and idea.status in services.DECIDABLE:
+    if undecided and idea.status in Decision.DECIDABLE:
         forms = TriageForms.build(idea, _choices(request), bound)
     item = AgendaItem(number=number, idea=idea, forms=forms)
     context = {"item": item, "meeting": meeting, "notice": notice, "failed": failed}

@@ -9,7 +9,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from portal.models import User
 from portfolio.models import Initiative, Phase, PhaseKind
-from portfolio.services import move_initiative, open_checklist_items
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.board import move_initiative
 from tests.browser.conftest import AxeChecker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from portal.models import User
 from portfolio.models import BenefitKind, Initiative, MeasureUnit, StatusReport
-from portfolio.services import add_benefit, add_indicator, record_measurement
+from portfolio.services.benefits import add_benefit, add_indicator, record_measurement
 from tests.browser.conftest import AxeChecker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -33,13 +33,10 @@ from portfolio.models import (
     Phase,
     PhaseKind,
 )
-from portfolio.services import (
-    accept_idea,
-    add_benefit,
-    add_indicator,
-    create_meeting,
-    save_status_report,
-)
+from portfolio.services.benefits import add_benefit, add_indicator
+from portfolio.services.meetings import create_meeting
+from portfolio.services.status import save_status_report
+from portfolio.services.triage import accept_idea
 
 LOGIN = "login"  # a redirect to the login page
 ROLES = ("anonymous", "staff", "board", "leader", "admin", "outsider")

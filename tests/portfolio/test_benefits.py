@@ -19,8 +19,8 @@ from pytest_django import DjangoAssertNumQueries
 from ideas.models import Idea, ValueType
 from portal.models import DomainEvent, Organisation, Role, User
 from portal.services import add_member
-from portfolio import selectors
-from portfolio.forms import BenefitForm, IndicatorForm, MeasurementForm
+from portfolio.exceptions import BenefitConflict
+from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import (
     Benefit,
     BenefitKind,
@@ -32,14 +32,21 @@ from portfolio.models import (
     Phase,
     PortfolioSettings,
 )
-from portfolio.services import (
-    BenefitConflict,
-    accept_idea,
+from portfolio.selectors.benefits import (
+    benefit_statuses,
+    benefit_totals,
+    fte,
+    progress_percent,
+    put_to_use_q,
+    with_put_to_use,
+)
+from portfolio.services.benefits import (
     add_benefit,
     add_indicator,
     record_measurement,
     update_benefit,
 )
+from portfolio.services.triage import accept_idea
 from portfolio.templatetags.benefits import describe_initiative_event, format_measure
 
 NBSP = "\u00a0"
@@ -357,7 +364,7 @@ def test_values_are_shown_in_their_unit(value: Decimal, unit: str, shown: str) -
 def test_fte_is_one_decimal_rounded_half_up(
     hours: Decimal, per_fte: Decimal, expected: Decimal
 ) -> None:
-    result = selectors.fte(hours, per_fte)
+    result = fte(hours, per_fte)
     assert result == expected
     assert str(result) == str(expected)  # one decimal, also for whole numbers
 
@@ -375,8 +382,8 @@ def test_totals_sum_the_hours_before_rounding_to_fte(led_initiative: Initiative,
     add_benefit(
         initiative=led_initiative, actor=bob, description="Tryggere", kind=BenefitKind.QUALITATIVE
     )
-    statuses = selectors.benefit_statuses(initiative=led_initiative, per_fte=Decimal("1000"))
-    totals = selectors.benefit_totals(statuses, Decimal("1000"))
+    statuses = benefit_statuses(initiative=led_initiative, per_fte=Decimal("1000"))
+    totals = benefit_totals(statuses, Decimal("1000"))
     assert totals.amount == Decimal("3000.75")
     assert totals.hours == Decimal("80")
     # 40 hours are 0,04 årsverk (0,0 each), but together 0,08: 0,1.
@@ -395,7 +402,7 @@ def test_totals_sum_the_hours_before_rounding_to_fte(led_initiative: Initiative,
     ],
 )
 def test_progress_toward_the_target(baseline: str, target: str, value: str, expected: str) -> None:
-    assert selectors.progress_percent(
+    assert progress_percent(
         baseline=Decimal(baseline), target=Decimal(target), value=Decimal(value)
     ) == Decimal(expected)
 
@@ -759,7 +766,7 @@ def test_put_to_use_needs_an_in_use_phase_and_a_measurement(
 ) -> None:
     initiative = indicator.benefit.initiative
     in_use = Phase.objects.get(organisation=initiative.organisation, name="Ny praksis")
-    put_to_use = Initiative.objects.filter(selectors.put_to_use_q())
+    put_to_use = Initiative.objects.filter(put_to_use_q())
     assert not put_to_use.exists()
     Initiative.objects.filter(pk=initiative.pk).update(phase=in_use)
     assert not put_to_use.exists()  # in use, but nothing measured
@@ -767,7 +774,7 @@ def test_put_to_use_needs_an_in_use_phase_and_a_measurement(
         indicator=indicator, actor=bob, measured_on=date(2026, 3, 1), value=Decimal(90)
     )
     assert list(put_to_use) == [initiative]
-    annotated = selectors.with_put_to_use(Initiative.objects.all()).get(pk=initiative.pk)
+    annotated = with_put_to_use(Initiative.objects.all()).get(pk=initiative.pk)
     assert annotated.put_to_use is True  # type: ignore[attr-defined]
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from portal.models import DomainEvent, Organisation, User
+from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
 from portfolio.models import (
     ChecklistAnswer,
     Initiative,
@@ -19,12 +20,8 @@ from portfolio.models import (
     PhaseKind,
     PhaseVisit,
 )
-from portfolio.services import (
-    ChecklistIncomplete,
-    InitiativeConflict,
-    move_initiative,
-    open_checklist_items,
-)
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.board import move_initiative
 
 
 def phases(organisation: Organisation) -> list[Phase]:
@@ -341,7 +338,7 @@ def test_the_card_sums_up_its_benefits(
 ) -> None:
     from decimal import Decimal
 
-    from portfolio.services import add_benefit
+    from portfolio.services.benefits import add_benefit
 
     add_benefit(
         initiative=initiative,

@@ -18,7 +18,6 @@ from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
 from portal.models import Organisation, Role, Unit, User
 from portal.services import add_member
-from portfolio import selectors
 from portfolio.models import (
     Initiative,
     MunicipalRole,
@@ -27,7 +26,17 @@ from portfolio.models import (
     PhaseVisit,
     PortfolioSettings,
 )
-from portfolio.services import accept_idea, move_initiative
+from portfolio.selectors.flow import (
+    active_phases,
+    initiatives_with_phase_time,
+    median_days_per_phase,
+    monthly_throughput,
+    months_back,
+    phase_time_rows,
+    stalled_initiatives,
+)
+from portfolio.services.board import move_initiative
+from portfolio.services.triage import accept_idea
 
 URL = reverse("portfolio:flow")
 DAY = timedelta(days=1)
@@ -38,7 +47,7 @@ MakeInitiative = Callable[..., Initiative]
 @pytest.fixture
 def phases(organisation: Organisation) -> list[Phase]:
     """The KS Veikart's active phases: Forankring, Innsikt, … Ny praksis."""
-    return selectors.active_phases(organisation=organisation)
+    return active_phases(organisation=organisation)
 
 
 @pytest.fixture
@@ -118,8 +127,8 @@ def test_time_in_phase_sums_every_visit_and_counts_an_open_one_to_now(
         ],
     )
 
-    annotated = selectors.initiatives_with_phase_time(organisation=organisation, phases=phases)
-    [row] = selectors.phase_time_rows(annotated, phases)
+    annotated = initiatives_with_phase_time(organisation=organisation, phases=phases)
+    [row] = phase_time_rows(annotated, phases)
 
     assert row.initiative.pk == initiative.pk
     assert row.days[0] == pytest.approx(13, abs=0.01)
@@ -138,9 +147,9 @@ def test_median_per_phase_takes_the_middle_of_the_initiatives_totals(
     for total in (2, 4, 10):
         initiative = move(make_initiative(), innsikt, bob)
         date_visits(initiative, [(days_ago(50), days_ago(50 - total)), (days_ago(1), None)])
-    assert selectors.median_days_per_phase(
-        organisation=organisation, phases=phases
-    ) == pytest.approx([4, 1, None, None, None, None], abs=0.01)
+    assert median_days_per_phase(organisation=organisation, phases=phases) == pytest.approx(
+        [4, 1, None, None, None, None], abs=0.01
+    )
 
     back_and_forth = make_initiative()
     move(back_and_forth, innsikt, bob)
@@ -156,7 +165,7 @@ def test_median_per_phase_takes_the_middle_of_the_initiatives_totals(
         ],
     )
 
-    medians = selectors.median_days_per_phase(organisation=organisation, phases=phases)
+    medians = median_days_per_phase(organisation=organisation, phases=phases)
 
     # Forankring: 2, 4, 6, 10 → (4 + 6) / 2; Innsikt: 1, 1, 1, 10 → 1; Tjenesteutvikling: 24.
     assert medians == pytest.approx([5, 1, 24, None, None, None], abs=0.01)
@@ -191,7 +200,7 @@ def test_throughput_counts_initiatives_per_month_entered_reached_and_closed(
     make_initiative: MakeInitiative,
     bob: User,
 ) -> None:
-    months = selectors.months_back(12)
+    months = months_back(12)
     this_month, three_ago = months[-1], months[-3]
     forankring, innsikt, ny_praksis = phases[0], phases[1], phases[-1]
 
@@ -215,7 +224,7 @@ def test_throughput_counts_initiatives_per_month_entered_reached_and_closed(
     too_old = make_initiative()
     date_visits(too_old, [(in_month(months[0]) - timedelta(days=40), None)])
 
-    rows = selectors.monthly_throughput(organisation=organisation, phases=phases)
+    rows = monthly_throughput(organisation=organisation, phases=phases)
 
     assert [row.month for row in rows] == months
     by_month = {row.month: row for row in rows}
@@ -261,7 +270,7 @@ def test_stalled_list_follows_the_setting_and_leaves_out_closed_initiatives(
     closed = move(make_initiative("Avsluttet for lenge siden"), closed_phase, bob)
     date_visits(closed, [(days_ago(200), days_ago(100)), (days_ago(100), None)])
 
-    stalled = selectors.stalled_initiatives(organisation=organisation, after_days=30)
+    stalled = stalled_initiatives(organisation=organisation, after_days=30)
     assert [i.pk for i in stalled] == [long_ago.pk]
     assert stalled[0].time_in_phase.days == 31
 
@@ -303,19 +312,19 @@ def test_figures_leave_out_other_organisations(
     theirs = accept_idea(
         idea=idea,
         actor=board,
-        phase=selectors.active_phases(organisation=other_organisation)[0],
+        phase=active_phases(organisation=other_organisation)[0],
         owner=board,
         role=MunicipalRole.CONTRIBUTOR,
     )
     date_visits(theirs, [(days_ago(90), None)])
     ours = make_initiative()
 
-    rows = selectors.phase_time_rows(
-        selectors.initiatives_with_phase_time(organisation=organisation, phases=phases), phases
+    rows = phase_time_rows(
+        initiatives_with_phase_time(organisation=organisation, phases=phases), phases
     )
     assert [row.initiative.pk for row in rows] == [ours.pk]
-    assert not selectors.stalled_initiatives(organisation=organisation, after_days=30).exists()
-    this_month = selectors.monthly_throughput(organisation=organisation, phases=phases)[-1]
+    assert not stalled_initiatives(organisation=organisation, after_days=30).exists()
+    this_month = monthly_throughput(organisation=organisation, phases=phases)[-1]
     assert this_month.entered[0] == 1
 
 

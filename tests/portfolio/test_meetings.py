@@ -16,13 +16,8 @@ from ideas.models import Idea, IdeaStatus
 from portal.models import DomainEvent, Organisation, Role, User
 from portal.services import add_member
 from portfolio.models import Decision, Initiative, Meeting, Phase, PhaseKind
-from portfolio.services import (
-    assess_idea,
-    close_meeting,
-    create_meeting,
-    park_idea,
-    reject_idea,
-)
+from portfolio.services.meetings import close_meeting, create_meeting
+from portfolio.services.triage import assess_idea, park_idea, reject_idea
 
 TOMORROW = timezone.localdate() + timedelta(days=1)
 

@@ -16,7 +16,6 @@ from pytest_django import DjangoAssertNumQueries
 
 from ideas.models import Idea
 from portal.models import Organisation, Unit, User
-from portfolio import selectors
 from portfolio.models import (
     Benefit,
     BenefitKind,
@@ -27,14 +26,11 @@ from portfolio.models import (
     Phase,
     PortfolioSettings,
 )
-from portfolio.services import (
-    accept_idea,
-    add_benefit,
-    add_indicator,
-    move_initiative,
-    open_checklist_items,
-    record_measurement,
-)
+from portfolio.selectors.benefits import benefit_overview, put_to_use_q
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.benefits import add_benefit, add_indicator, record_measurement
+from portfolio.services.board import move_initiative
+from portfolio.services.triage import accept_idea
 
 OVERVIEW = reverse("portfolio:benefit_overview")
 NBSP = "\u00a0"
@@ -125,7 +121,7 @@ def portfolio(
 def test_expected_and_realised_per_kind(
     portfolio: dict[str, Any], organisation: Organisation
 ) -> None:
-    overview = selectors.benefit_overview(organisation=organisation)
+    overview = benefit_overview(organisation=organisation)
     kinds = {row.key: row.figures for row in overview.by_kind}
     assert list(kinds) == [BenefitKind.DIRECT, BenefitKind.INDIRECT, BenefitKind.QUALITATIVE]
     indirect = kinds[BenefitKind.INDIRECT]
@@ -155,7 +151,7 @@ def test_expected_and_realised_per_kind(
 
 
 def test_per_unit_and_per_year(portfolio: dict[str, Any], organisation: Organisation) -> None:
-    overview = selectors.benefit_overview(organisation=organisation)
+    overview = benefit_overview(organisation=organisation)
     units = {row.key: row.figures for row in overview.by_unit}
     assert list(units) == ["Barnevernet", "Hjemmetjenesten"]
     assert units["Hjemmetjenesten"].realised_hours == Decimal("600")
@@ -174,7 +170,7 @@ def test_an_initiative_without_a_unit_is_shown_as_such(
     loose = make_initiative(title="Enheten er lagt ned")
     Idea.objects.filter(pk=loose.idea_id).update(unit=None)  # the unit was removed later
     benefit(loose, bob, BenefitKind.INDIRECT, expected_hours=Decimal("10"))
-    overview = selectors.benefit_overview(organisation=organisation)
+    overview = benefit_overview(organisation=organisation)
     assert [row.key for row in overview.by_unit] == [None]
     html = client_page(bob)
     assert "Uten enhet" in html and "Uten realiseringstidspunkt" in html
@@ -258,9 +254,9 @@ def test_another_organisations_benefits_are_not_counted(
     other_organisation: Organisation,
     organisation: Organisation,
 ) -> None:
-    overview = selectors.benefit_overview(organisation=other_organisation)
+    overview = benefit_overview(organisation=other_organisation)
     assert overview.total.benefits == 0 and overview.initiatives == 0
-    assert selectors.benefit_overview(organisation=organisation).total.benefits == 4
+    assert benefit_overview(organisation=organisation).total.benefits == 4
 
 
 # «Nytt, nyttig, nyttiggjort» -----------------------------------------------------------
@@ -316,17 +312,17 @@ def test_nyttiggjort_needs_an_in_use_phase_and_a_measurement(
     measured_benefit(closed, bob)
     move(closed, bob, phase(organisation, "Avsluttet"))
 
-    put_to_use = Initiative.objects.filter(selectors.put_to_use_q())
+    put_to_use = Initiative.objects.filter(put_to_use_q())
     assert sorted(i.idea.title for i in put_to_use) == [
         "Avsluttet etter Ny praksis",
         "I bruk og målt",
     ]
-    overview = selectors.benefit_overview(organisation=organisation)
+    overview = benefit_overview(organisation=organisation)
     assert (overview.put_to_use, overview.initiatives) == (2, 4)
     # A measurement taken later makes it count: the figure is derived, never typed in.
-    assert not Initiative.objects.filter(selectors.put_to_use_q(), pk=in_use_unmeasured.pk)
+    assert not Initiative.objects.filter(put_to_use_q(), pk=in_use_unmeasured.pk)
     measured_benefit(in_use_unmeasured, bob)
-    assert selectors.benefit_overview(organisation=organisation).put_to_use == 3
+    assert benefit_overview(organisation=organisation).put_to_use == 3
 
 
 def test_moving_back_out_of_use_still_counts_as_reached(
@@ -334,10 +330,10 @@ def test_moving_back_out_of_use_still_counts_as_reached(
 ) -> None:
     initiative = make_initiative()
     measured_benefit(initiative, bob)
-    assert selectors.benefit_overview(organisation=organisation).put_to_use == 0
+    assert benefit_overview(organisation=organisation).put_to_use == 0
     move(initiative, bob, phase(organisation, "Overgang til drift"))
     move(initiative, bob, phase(organisation, "Pilotering"))
-    assert selectors.benefit_overview(organisation=organisation).put_to_use == 1
+    assert benefit_overview(organisation=organisation).put_to_use == 1
 
 
 # Query count ------------------------------------------------------------------------------

@@ -29,14 +29,10 @@ from portfolio.models import (
     PortfolioSettings,
     TrafficLight,
 )
-from portfolio.services import (
-    add_benefit,
-    add_indicator,
-    move_initiative,
-    open_checklist_items,
-    record_measurement,
-    save_status_report,
-)
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.benefits import add_benefit, add_indicator, record_measurement
+from portfolio.services.board import move_initiative
+from portfolio.services.status import save_status_report
 from portfolio.tasks import send_due_reminders, send_reminders
 
 

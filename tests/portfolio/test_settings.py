@@ -11,14 +11,27 @@ from pytest_django import DjangoAssertNumQueries
 
 from portal.models import DomainEvent, Organisation, Role, User
 from portal.services import add_member
-from portfolio import services
 from portfolio.defaults import DIGDIR_PHASES, KS_VEIKART_PHASES
+from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
 from portfolio.models import (
     ChecklistItem,
     Initiative,
     Phase,
     PhaseKind,
     PortfolioSettings,
+)
+from portfolio.services.board import move_initiative
+from portfolio.services.phases import (
+    add_checklist_item,
+    create_phase,
+    delete_phase,
+    move_checklist_item,
+    move_phase,
+    remove_checklist_item,
+    set_portfolio_settings,
+    switch_phase_template,
+    update_checklist_item,
+    update_phase,
 )
 
 KS_NAMES = [p["name"] for p in KS_VEIKART_PHASES]
@@ -80,7 +93,7 @@ def test_new_organisation_has_inbox_ks_veikart_and_closed_states(
 
 def test_update_phase_records_what_changed(organisation: Organisation, admin: User) -> None:
     innsikt = phase(organisation, "Innsikt")
-    services.update_phase(
+    update_phase(
         phase=innsikt,
         actor=admin,
         name="Innsikt og behov",
@@ -111,7 +124,7 @@ def test_update_phase_without_changes_records_nothing(
     organisation: Organisation, admin: User
 ) -> None:
     innsikt = phase(organisation, "Innsikt")
-    services.update_phase(
+    update_phase(
         phase=innsikt,
         actor=admin,
         name=innsikt.name,
@@ -125,7 +138,7 @@ def test_update_phase_without_changes_records_nothing(
 def test_inbox_stays_the_inbox(organisation: Organisation, admin: User) -> None:
     inbox = phase(organisation, "Innkommet")
     with pytest.raises(ValueError):
-        services.update_phase(
+        update_phase(
             phase=inbox,
             actor=admin,
             name="Innkommet",
@@ -135,7 +148,7 @@ def test_inbox_stays_the_inbox(organisation: Organisation, admin: User) -> None:
             kind=PhaseKind.ACTIVE,
         )
     with pytest.raises(ValueError):
-        services.update_phase(
+        update_phase(
             phase=phase(organisation, "Innsikt"),
             actor=admin,
             name="Innsikt",
@@ -151,7 +164,7 @@ def test_active_phase_made_closed_joins_the_closed_states(
     organisation: Organisation, admin: User
 ) -> None:
     innsikt = phase(organisation, "Innsikt")
-    services.update_phase(
+    update_phase(
         phase=innsikt,
         actor=admin,
         name="Innsikt",
@@ -167,7 +180,7 @@ def test_active_phase_made_closed_joins_the_closed_states(
 def test_new_active_phase_comes_last_of_the_active_ones(
     organisation: Organisation, admin: User
 ) -> None:
-    created = services.create_phase(
+    created = create_phase(
         organisation=organisation,
         actor=admin,
         name="Spredning",
@@ -185,24 +198,20 @@ def test_new_active_phase_comes_last_of_the_active_ones(
 
 
 def test_new_closed_state_comes_last(organisation: Organisation, admin: User) -> None:
-    services.create_phase(
-        organisation=organisation, actor=admin, name="Trukket", kind=PhaseKind.CLOSED
-    )
+    create_phase(organisation=organisation, actor=admin, name="Trukket", kind=PhaseKind.CLOSED)
     assert names(organisation) == [*KS_NAMES, "Trukket"]
 
 
 def test_a_second_inbox_cannot_be_created(organisation: Organisation, admin: User) -> None:
     with pytest.raises(ValueError):
-        services.create_phase(
-            organisation=organisation, actor=admin, name="Innboks 2", kind=PhaseKind.INBOX
-        )
+        create_phase(organisation=organisation, actor=admin, name="Innboks 2", kind=PhaseKind.INBOX)
 
 
 def test_move_phase_swaps_with_its_neighbour(organisation: Organisation, admin: User) -> None:
     innsikt = phase(organisation, "Innsikt")
-    services.move_phase(phase=innsikt, actor=admin, direction="up")
+    move_phase(phase=innsikt, actor=admin, direction="up")
     assert names(organisation)[1:3] == ["Innsikt", "Forankring"]
-    services.move_phase(phase=innsikt, actor=admin, direction="down")
+    move_phase(phase=innsikt, actor=admin, direction="down")
     assert names(organisation)[1:3] == ["Forankring", "Innsikt"]
     assert len(set(orders(organisation))) == len(KS_NAMES)
     first, second = events("phase.moved")
@@ -213,9 +222,9 @@ def test_move_phase_swaps_with_its_neighbour(organisation: Organisation, admin: 
 
 
 def test_move_phase_stops_at_the_edge_of_its_kind(organisation: Organisation, admin: User) -> None:
-    services.move_phase(phase=phase(organisation, "Forankring"), actor=admin, direction="up")
-    services.move_phase(phase=phase(organisation, "Ny praksis"), actor=admin, direction="down")
-    services.move_phase(phase=phase(organisation, "Innkommet"), actor=admin, direction="down")
+    move_phase(phase=phase(organisation, "Forankring"), actor=admin, direction="up")
+    move_phase(phase=phase(organisation, "Ny praksis"), actor=admin, direction="down")
+    move_phase(phase=phase(organisation, "Innkommet"), actor=admin, direction="down")
     assert names(organisation) == KS_NAMES
     assert events("phase.moved") == []
 
@@ -223,7 +232,7 @@ def test_move_phase_stops_at_the_edge_of_its_kind(organisation: Organisation, ad
 def test_delete_unused_phase(organisation: Organisation, admin: User) -> None:
     pilot = phase(organisation, "Pilotering")
     checklist = list(pilot.checklist.values_list("text", flat=True))
-    services.delete_phase(phase=pilot, actor=admin)
+    delete_phase(phase=pilot, actor=admin)
     assert "Pilotering" not in names(organisation)
     assert not ChecklistItem.objects.filter(phase_id=pilot.pk).exists()
     [event] = events("phase.deleted")
@@ -235,8 +244,8 @@ def test_delete_unused_phase(organisation: Organisation, admin: User) -> None:
 def test_phase_with_an_initiative_cannot_be_deleted(
     organisation: Organisation, admin: User, initiative: Initiative
 ) -> None:
-    with pytest.raises(services.PhaseInUse) as refused:
-        services.delete_phase(phase=initiative.phase, actor=admin)
+    with pytest.raises(PhaseInUse) as refused:
+        delete_phase(phase=initiative.phase, actor=admin)
     assert refused.value.usage.initiatives == 1
     assert Phase.objects.filter(pk=initiative.phase_id).exists()
 
@@ -246,22 +255,22 @@ def test_phase_an_initiative_has_left_cannot_be_deleted(
 ) -> None:
     left = initiative.phase
     answers = {item.pk: ("done", "") for item in left.checklist.all()}
-    services.move_initiative(
+    move_initiative(
         initiative=initiative,
         actor=bob,
         to_phase=phase(organisation, "Innsikt"),
         expected_version=initiative.version,
         answers=answers,
     )
-    with pytest.raises(services.PhaseInUse) as refused:
-        services.delete_phase(phase=left, actor=admin)
+    with pytest.raises(PhaseInUse) as refused:
+        delete_phase(phase=left, actor=admin)
     assert refused.value.usage.initiatives == 0
     assert refused.value.usage.history > 0
 
 
 def test_the_inbox_cannot_be_deleted(organisation: Organisation, admin: User) -> None:
     with pytest.raises(ValueError):
-        services.delete_phase(phase=phase(organisation, "Innkommet"), actor=admin)
+        delete_phase(phase=phase(organisation, "Innkommet"), actor=admin)
 
 
 def test_checklist_items_are_added_edited_moved_and_removed(
@@ -269,15 +278,15 @@ def test_checklist_items_are_added_edited_moved_and_removed(
 ) -> None:
     pilot = phase(organisation, "Pilotering")
     count = pilot.checklist.count()
-    added = services.add_checklist_item(phase=pilot, actor=admin, text="  ROS-analyse er gjort ")
+    added = add_checklist_item(phase=pilot, actor=admin, text="  ROS-analyse er gjort ")
     assert added.text == "ROS-analyse er gjort"
     assert list(pilot.checklist.values_list("text", flat=True))[-1] == "ROS-analyse er gjort"
-    services.update_checklist_item(item=added, actor=admin, text="ROS-analyse er godkjent")
-    services.move_checklist_item(item=added, actor=admin, direction="up")
+    update_checklist_item(item=added, actor=admin, text="ROS-analyse er godkjent")
+    move_checklist_item(item=added, actor=admin, direction="up")
     texts = list(pilot.checklist.values_list("text", flat=True))
     assert texts[-2] == "ROS-analyse er godkjent"
     assert len(texts) == count + 1
-    services.remove_checklist_item(item=added, actor=admin)
+    remove_checklist_item(item=added, actor=admin)
     assert pilot.checklist.count() == count
     actions = list(
         DomainEvent.objects.filter(subject_type="portfolio.phase", subject_id=pilot.pk)
@@ -314,22 +323,20 @@ def test_answered_checkpoint_cannot_be_removed(
     item = initiative.phase.checklist.first()
     assert item is not None
     answers = {i.pk: ("done", "") for i in initiative.phase.checklist.all()}
-    services.move_initiative(
+    move_initiative(
         initiative=initiative,
         actor=bob,
         to_phase=phase(organisation, "Innsikt"),
         expected_version=initiative.version,
         answers=answers,
     )
-    with pytest.raises(services.ChecklistItemInUse):
-        services.remove_checklist_item(item=item, actor=admin)
+    with pytest.raises(ChecklistItemInUse):
+        remove_checklist_item(item=item, actor=admin)
     assert ChecklistItem.objects.filter(pk=item.pk).exists()
 
 
 def test_set_portfolio_settings(organisation: Organisation, admin: User) -> None:
-    settings = services.set_portfolio_settings(
-        organisation=organisation, actor=admin, stalled_after_days=14
-    )
+    settings = set_portfolio_settings(organisation=organisation, actor=admin, stalled_after_days=14)
     assert PortfolioSettings.objects.get(organisation=organisation).stalled_after_days == 14
     [event] = events("portfolio.settings_updated")
     assert event.subject_type == "portfolio.portfoliosettings"
@@ -337,17 +344,13 @@ def test_set_portfolio_settings(organisation: Organisation, admin: User) -> None
     assert (event.before, event.after) == ({"stalled_after_days": 30}, {"stalled_after_days": 14})
     for days in (0, 366):
         with pytest.raises(ValueError):
-            services.set_portfolio_settings(
-                organisation=organisation, actor=admin, stalled_after_days=days
-            )
+            set_portfolio_settings(organisation=organisation, actor=admin, stalled_after_days=days)
 
 
 def test_switch_to_digdir_replaces_the_unused_veikart_phases(
     organisation: Organisation, admin: User
 ) -> None:
-    result = services.switch_phase_template(
-        organisation=organisation, actor=admin, template="digdir"
-    )
+    result = switch_phase_template(organisation=organisation, actor=admin, template="digdir")
     assert names(organisation) == DIGDIR_NAMES
     assert orders(organisation) == list(range(len(DIGDIR_NAMES)))
     assert result.added == DIGDIR_NAMES[1:7]
@@ -373,9 +376,7 @@ def test_template_switch_keeps_used_phases(
     innsikt = phase(organisation, "Innsikt")
     make_initiative(phase=innsikt)
     make_initiative(phase=innsikt, title="Nattilsyn 2")
-    result = services.switch_phase_template(
-        organisation=organisation, actor=admin, template="digdir"
-    )
+    result = switch_phase_template(organisation=organisation, actor=admin, template="digdir")
     assert "Innsikt" not in result.removed
     [kept] = result.kept
     assert (kept.name, kept.usage.initiatives, kept.custom) == ("Innsikt", 2, False)
@@ -383,9 +384,7 @@ def test_template_switch_keeps_used_phases(
     assert Initiative.objects.filter(phase=innsikt).count() == 2
     assert_groups_in_order(organisation)
     # And back: the Veikart phases return, Innsikt among them in its place; Digdir's go.
-    back = services.switch_phase_template(
-        organisation=organisation, actor=admin, template="ks_veikart"
-    )
+    back = switch_phase_template(organisation=organisation, actor=admin, template="ks_veikart")
     assert names(organisation) == KS_NAMES
     assert back.removed == DIGDIR_NAMES[1:7]
     assert "Innsikt" not in back.added
@@ -395,19 +394,15 @@ def test_template_switch_keeps_phases_with_history_and_own_phases(
     organisation: Organisation, admin: User, bob: User, initiative: Initiative
 ) -> None:
     left = initiative.phase
-    services.move_initiative(
+    move_initiative(
         initiative=initiative,
         actor=bob,
         to_phase=phase(organisation, "Avsluttet"),
         expected_version=initiative.version,
         answers={item.pk: ("done", "") for item in left.checklist.all()},
     )
-    services.create_phase(
-        organisation=organisation, actor=admin, name="Spredning", kind=PhaseKind.ACTIVE
-    )
-    result = services.switch_phase_template(
-        organisation=organisation, actor=admin, template="digdir"
-    )
+    create_phase(organisation=organisation, actor=admin, name="Spredning", kind=PhaseKind.ACTIVE)
+    result = switch_phase_template(organisation=organisation, actor=admin, template="digdir")
     kept = {k.name: k for k in result.kept}
     assert kept[left.name].usage.initiatives == 0
     assert kept[left.name].usage.history > 0
@@ -417,7 +412,7 @@ def test_template_switch_keeps_phases_with_history_and_own_phases(
 
 def test_template_switch_reuses_a_renamed_inbox(organisation: Organisation, admin: User) -> None:
     inbox = phase(organisation, "Innkommet")
-    services.update_phase(
+    update_phase(
         phase=inbox,
         actor=admin,
         name="Til vurdering",
@@ -425,14 +420,14 @@ def test_template_switch_reuses_a_renamed_inbox(organisation: Organisation, admi
         key_questions=[],
         wip_limit=None,
     )
-    services.switch_phase_template(organisation=organisation, actor=admin, template="digdir")
+    switch_phase_template(organisation=organisation, actor=admin, template="digdir")
     assert names(organisation)[0] == "Til vurdering"
     assert Phase.objects.filter(organisation=organisation, kind=PhaseKind.INBOX).count() == 1
 
 
 def test_unknown_template_is_refused(organisation: Organisation, admin: User) -> None:
     with pytest.raises(ValueError):
-        services.switch_phase_template(
+        switch_phase_template(
             organisation=organisation,
             actor=admin,
             template="prince2",  # type: ignore[arg-type]
@@ -471,7 +466,7 @@ def test_phase_list_query_count_does_not_grow_with_phases_or_initiatives(
     with django_assert_num_queries(4):
         admin_client.get(url)
     for number in range(3):
-        services.create_phase(
+        create_phase(
             organisation=organisation, actor=admin, name=f"Fase {number}", kind=PhaseKind.ACTIVE
         )
         make_initiative(title=f"Idé {number}")
@@ -871,7 +866,7 @@ def test_answered_checkpoint_stays_with_a_message(
     left = initiative.phase
     item = left.checklist.first()
     assert item is not None
-    services.move_initiative(
+    move_initiative(
         initiative=initiative,
         actor=bob,
         to_phase=phase(organisation, "Innsikt"),

@@ -15,14 +15,11 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from portal.models import DomainEvent, Organisation, User
-from portfolio.forms import StatusReportForm
+from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, Phase, StatusReport, TrafficLight
-from portfolio.services import (
-    StatusReportConflict,
-    StatusReportPublished,
-    open_checklist_items,
-    save_status_report,
-)
+from portfolio.selectors.board import open_checklist_items
+from portfolio.services.status import save_status_report
 
 GREEN = TrafficLight.GREEN.value
 

@@ -18,14 +18,10 @@ from ideas.models import Follow, Idea, IdeaStatus, Notification, Support
 from ideas.services import follow_idea, submit_idea, support_idea
 from portal.models import DomainEvent, Organisation, Role, Unit, User
 from portal.services import add_member
-from portfolio import selectors
+from portfolio.exceptions import NotDecidable
 from portfolio.models import Assessment, Decision, DecisionKind, Initiative, Phase, PhaseKind
-from portfolio.services import (
-    NotDecidable,
-    assess_idea,
-    park_idea,
-    reject_idea,
-)
+from portfolio.selectors.triage import triage_inbox
+from portfolio.services.triage import assess_idea, park_idea, reject_idea
 
 TOMORROW = timezone.localdate() + timedelta(days=1)
 
@@ -85,7 +81,7 @@ def test_inbox_selector_holds_new_ideas_and_parked_ones_that_are_due(
     park_idea(idea=due, actor=bob, revisit_on=TOMORROW)
     park_idea(idea=later, actor=bob, revisit_on=TOMORROW + timedelta(days=30))
     today = TOMORROW  # the day the first one is to be looked at again
-    ideas = list(selectors.triage_inbox(organisation=first.organisation, today=today))
+    ideas = list(triage_inbox(organisation=first.organisation, today=today))
     assert [i.title for i in ideas] == ["Først", "Deretter", "Parkert, nå aktuell"]
     assert ideas[2].revisit_on == TOMORROW  # type: ignore[attr-defined]
     assert second.pk in {i.pk for i in ideas}

@@ -1,0 +1,1 @@
+"""Portfolio forms, one module per area: they validate, the services act."""

@@ -1,0 +1,127 @@
+"""Board forms: filters and moving a card. Forms validate; the services act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ideas.forms import DescribedRadioSelect
+from ideas.models import InnovationType, StrategicGoal
+from portal.forms import DesignsystemetFormMixin
+from portal.models import Organisation, Unit, User
+from portfolio.models import (
+    ChecklistAnswerKind,
+    ChecklistItem,
+    Initiative,
+    MunicipalRole,
+    Phase,
+    PhaseKind,
+)
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters, read from the query string; invalid values are dropped."""
+
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    enhet = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None)
+    eier = forms.TypedChoiceField(label=_("Pådriver"), required=False, coerce=int, empty_value=None)
+    mal = forms.TypedChoiceField(
+        label=_("Strategisk mål"), required=False, coerce=int, empty_value=None
+    )
+    stikkord = forms.CharField(label=_("Stikkord"), required=False, max_length=50)
+    rolle = forms.ChoiceField(label=_("Kommunens rolle"), required=False)
+    stoppet = forms.BooleanField(label=_("Bare stoppede"), required=False)
+    rader = forms.ChoiceField(label=_("Rader (svømmebaner)"), required=False)
+    avsluttede = forms.BooleanField(label=_("Vis avsluttede"), required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Alle"))]
+        types = InnovationType.objects.filter(organisation=organisation).order_by("order")
+        self._choices("type", any_ + [(t.code, t.name) for t in types])
+        units = Unit.objects.filter(organisation=organisation).order_by("name")
+        self._choices("enhet", any_ + [(str(u.pk), u.name) for u in units])
+        owners = (
+            User.objects.filter(owned_initiatives__organisation=organisation)
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        self._choices("eier", any_ + [(str(u.pk), str(u)) for u in owners])
+        goals = StrategicGoal.objects.filter(organisation=organisation).order_by("order")
+        self._choices("mal", any_ + [(str(g.pk), g.title) for g in goals])
+        self._choices("rolle", any_ + list(MunicipalRole.choices))
+        self._choices("rader", [("", _("Ingen")), ("enhet", _("Enhet")), ("type", _("Type"))])
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "ds-input"
+
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+
+
+class MoveForm(DesignsystemetFormMixin, forms.Form):
+    """Move a card: the target phase, the version it was seen at, and the checklist answers
+    for the open checkpoints of the phase it leaves (fields svar-<id> and kommentar-<id>)."""
+
+    fase = forms.ModelChoiceField(
+        label=_("Flytt til fase"),
+        queryset=Phase.objects.none(),
+        error_messages={"invalid_choice": _("Velg en av fasene på tavla.")},
+    )
+    versjon = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self, *args: Any, initiative: Initiative, open_items: list[ChecklistItem], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        phase_field = self.fields["fase"]
+        assert isinstance(phase_field, forms.ModelChoiceField)
+        phase_field.queryset = Phase.objects.filter(
+            organisation=initiative.organisation_id
+        ).exclude(kind=PhaseKind.INBOX)
+        self.open_items = open_items
+        for item in open_items:
+            self.fields[f"svar-{item.pk}"] = forms.ChoiceField(
+                label=item.text,
+                choices=ChecklistAnswerKind.choices,
+                widget=DescribedRadioSelect(),
+                required=False,
+            )
+            self.fields[f"kommentar-{item.pk}"] = forms.CharField(
+                label=_("Kommentar"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}),
+            )
+
+    @property
+    def has_answers(self) -> bool:
+        return any(f"svar-{item.pk}" in self.data for item in self.open_items)
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (
+                self.cleaned_data.get(f"svar-{item.pk}") or "",
+                self.cleaned_data.get(f"kommentar-{item.pk}") or "",
+            )
+            for item in self.open_items
+        }
+
+    def checklist_rows(self) -> list[tuple[ChecklistItem, forms.BoundField, forms.BoundField]]:
+        return [
+            (item, self[f"svar-{item.pk}"], self[f"kommentar-{item.pk}"])
+            for item in self.open_items
+        ]
+
+    def add_checklist_errors(self, errors: dict[int, str]) -> None:
+        for item_id, message in errors.items():
+            self.add_error(f"svar-{item_id}", message)

@@ -1,0 +1,270 @@
+"""Triage forms: the board's assessment of an idea and its decision."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ideas.forms import DescribedRadioSelect
+from ideas.models import Idea
+from portal.forms import DesignsystemetFormMixin
+from portal.models import User
+from portfolio.models import (
+    MunicipalRole,
+    Phase,
+)
+from portfolio.selectors.triage import TriageChoices, open_merge_target
+
+SCORES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+SCORE_ERRORS = {
+    "required": _("Velg en verdi fra 1 til 5."),
+    "invalid_choice": _("Velg en verdi fra 1 til 5."),
+}
+
+
+CRITERIA = {
+    "strategic_value": (
+        _("Strategisk verdi"),
+        _("Hvor godt støtter idéen kommunens strategiske mål?"),
+    ),
+    "qualitative_benefit": (
+        _("Kvalitativ gevinst"),
+        _("Bedre kvalitet for innbyggerne, brukerne eller de ansatte."),
+    ),
+    "economic_benefit": (_("Økonomisk gevinst"), _("Sparte kroner eller frigjort arbeidstid.")),
+    "operational_need": (
+        _("Operasjonelt behov / lovpålagt"),
+        _("Hvor stort er behovet i driften, og er det et lovkrav?"),
+    ),
+    "risk": (_("Risiko"), _("5 betyr lav risiko, 1 betyr høy risiko.")),
+}
+
+
+ADJUSTMENT_ERROR = _("Skriv et helt tall fra −5 til 5.")
+
+
+# The maturity staircase's stances, shown under the municipality's role in an initiative.
+ROLE_STANCES = {
+    MunicipalRole.WAIT_AND_SEE: _("«Vi venter til det finnes gode kvalitetssikrede løsninger»"),
+    MunicipalRole.CONTRIBUTOR: _("«Vi bidrar aktivt når noen vil utvikle en løsning»"),
+    MunicipalRole.INITIATOR: _("«Vi prøver å få andre med på å utvikle en løsning»"),
+    MunicipalRole.PARTNER: _("«Vi gjør det vi kan for å få utviklet en løsning»"),
+}
+
+
+class TriageForm(DesignsystemetFormMixin, forms.Form):
+    """A form about one idea. Its ids carry the idea, so many ideas fit on one meeting page."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, data: Any = None, *, idea: Idea, **kwargs: Any) -> None:
+        super().__init__(data, auto_id=f"id_{self.kind}{idea.pk}_%s", **kwargs)
+        self.idea = idea
+
+    def _choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+class AssessmentForm(TriageForm):
+    """The five criteria (1–5) and a manual adjustment; the sum gives the priority."""
+
+    kind = "assess"
+    adjustment = forms.IntegerField(
+        label=_("Manuell justering"),
+        min_value=-5,
+        max_value=5,
+        initial=0,
+        help_text=_("Fra −5 til 5. Legges til summen av de fem kriteriene."),
+        error_messages={
+            "required": ADJUSTMENT_ERROR,
+            "invalid": ADJUSTMENT_ERROR,
+            "min_value": ADJUSTMENT_ERROR,
+            "max_value": ADJUSTMENT_ERROR,
+        },
+    )
+
+    def __init__(self, data: Any = None, *, idea: Idea, **kwargs: Any) -> None:
+        super().__init__(data, idea=idea, **kwargs)
+        for name, (label, help_text) in CRITERIA.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                help_text=help_text,
+                choices=SCORES,
+                coerce=int,
+                widget=DescribedRadioSelect(attrs={"data-inline": "true"}),
+                error_messages=SCORE_ERRORS,
+            )
+        self.order_fields([*CRITERIA, "adjustment"])
+
+    def criterion_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in CRITERIA]
+
+
+class DecisionForm(TriageForm):
+    """What every decision records besides its own fields: the basis and the case number."""
+
+    basis = forms.CharField(
+        label=_("Begrunnelse (valgfritt)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    case_number = forms.CharField(
+        label=_("Saksnummer (valgfritt)"),
+        required=False,
+        max_length=50,
+        help_text=_("Saksnummeret i arkivet, for eksempel 2025/1234."),
+    )
+
+
+class AcceptForm(DecisionForm):
+    """Accept into an active phase, with a pådriver, a team and the municipality's role."""
+
+    kind = "accept"
+    phase = forms.TypedChoiceField(
+        label=_("Fase"),
+        coerce=int,
+        help_text=_("Fasen på tavla der initiativet starter."),
+        error_messages={
+            "required": _("Velg fasen initiativet starter i."),
+            "invalid_choice": _("Velg en av de aktive fasene på tavla."),
+        },
+    )
+    owner = forms.TypedChoiceField(
+        label=_("Pådriver"),
+        coerce=int,
+        help_text=_("Ildsjelen som driver arbeidet videre."),
+        error_messages={
+            "required": _("Velg en pådriver."),
+            "invalid_choice": _("Velg pådriveren blant de ansatte i kommunen."),
+        },
+    )
+    team = forms.TypedMultipleChoiceField(
+        label=_("Team (valgfritt)"),
+        coerce=int,
+        required=False,
+        help_text=_("Hold Ctrl (Cmd på Mac) nede for å velge flere."),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        error_messages={"invalid_choice": _("Velg teamet blant de ansatte i kommunen.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Kommunens rolle"),
+        choices=MunicipalRole.choices,
+        initial=MunicipalRole.CONTRIBUTOR,
+        widget=DescribedRadioSelect,
+        error_messages={
+            "required": _("Velg kommunens rolle i initiativet."),
+            "invalid_choice": _("Velg en av de fire rollene."),
+        },
+    )
+    field_order = ["phase", "owner", "team", "role", "basis", "case_number"]
+
+    def __init__(
+        self, data: Any = None, *, idea: Idea, choices: TriageChoices, **kwargs: Any
+    ) -> None:
+        super().__init__(data, idea=idea, **kwargs)
+        self.phases = {phase.pk: phase for phase in choices.phases}
+        self.members = {user.pk: user for user in choices.members}
+        people = [(user.pk, str(user)) for user in choices.members]
+        phases = [(phase.pk, phase.name) for phase in choices.phases]
+        self._choices("phase", [("", _("Velg fase")), *phases])
+        self._choices("owner", [("", _("Velg pådriver")), *people])
+        self._choices("team", people)
+        role_widget = self.fields["role"].widget
+        assert isinstance(role_widget, DescribedRadioSelect)
+        role_widget.descriptions = {role.value: str(text) for role, text in ROLE_STANCES.items()}
+
+    def clean_phase(self) -> Phase:
+        return self.phases[self.cleaned_data["phase"]]
+
+    def clean_owner(self) -> User:
+        return self.members[self.cleaned_data["owner"]]
+
+    def clean_team(self) -> list[User]:
+        return [self.members[pk] for pk in self.cleaned_data["team"]]
+
+    def clean_role(self) -> MunicipalRole:
+        return MunicipalRole(self.cleaned_data["role"])
+
+
+class ParkForm(DecisionForm):
+    """«Vente og se»: the idea comes back to the inbox on the date set here."""
+
+    kind = "park"
+    revisit_on = forms.DateField(
+        label=_("Vurderes igjen"),
+        help_text=_("Idéen kommer tilbake i innboksen denne dagen."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Velg når idéen skal vurderes igjen."),
+            "invalid": _("Skriv en gyldig dato, for eksempel 31.12.2026."),
+        },
+    )
+    field_order = ["revisit_on", "basis", "case_number"]
+
+    def clean_revisit_on(self) -> Any:
+        revisit_on = self.cleaned_data["revisit_on"]
+        if revisit_on <= timezone.localdate():
+            raise forms.ValidationError(_("Velg en dato fram i tid."), code="past")
+        return revisit_on
+
+
+class RejectForm(DecisionForm):
+    """A rejection needs a reason: the submitter is told it."""
+
+    kind = "reject"
+    basis = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=4000,
+        help_text=_("Innmelderen får begrunnelsen i varselet om vedtaket."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv hvorfor idéen avvises. Innmelderen får se det.")},
+    )
+
+
+class MergeForm(DecisionForm):
+    """Merge into another open idea of the organisation; followers and supporters move."""
+
+    kind = "merge"
+    into = forms.IntegerField(
+        label=_("Slå sammen med"),
+        help_text=_("Følgere og støttespillere blir med over til denne idéen."),
+        widget=forms.Select,
+        error_messages={
+            "required": _("Velg idéen den skal slås sammen med."),
+            "invalid": _("Velg idéen den skal slås sammen med."),
+        },
+    )
+    field_order = ["into", "basis", "case_number"]
+
+    def __init__(
+        self, data: Any = None, *, idea: Idea, choices: TriageChoices, **kwargs: Any
+    ) -> None:
+        super().__init__(data, idea=idea, **kwargs)
+        self.organisation = choices.organisation
+        targets = [(t.pk, f"{t.title} (#{t.pk})") for t in choices.merge_targets if t != idea]
+        widget = self.fields["into"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [("", _("Velg idé")), *targets]
+
+    def clean_into(self) -> Idea:
+        pk = self.cleaned_data["into"]
+        if pk == self.idea.pk:
+            raise forms.ValidationError(_("Velg en annen idé enn denne."), code="self")
+        target = open_merge_target(organisation=self.organisation, pk=pk)
+        if target is None:
+            raise forms.ValidationError(
+                _(
+                    "Velg en åpen idé i kommunen. Avviste, sammenslåtte og trukne idéer "
+                    "kan ikke velges."
+                ),
+                code="closed",
+            )
+        return target

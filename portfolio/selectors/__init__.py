@@ -1,0 +1,1 @@
+"""Reads of the portfolio that are more than a filter, one module per area, by organisation."""

@@ -1,0 +1,95 @@
+"""Moving initiatives between the phases of the board."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.events import record_event
+from portal.models import User
+from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
+from portfolio.models import (
+    ChecklistAnswer,
+    ChecklistAnswerKind,
+    Initiative,
+    Phase,
+    PhaseKind,
+    PhaseVisit,
+)
+from portfolio.selectors.board import open_checklist_items
+
+
+@transaction.atomic
+def move_initiative(
+    *,
+    initiative: Initiative,
+    actor: User,
+    to_phase: Phase,
+    expected_version: int,
+    answers: Mapping[int, tuple[str, str]] | None = None,
+) -> Initiative:
+    """Move a card to another phase (backwards too: the Veikart is not linear).
+
+    `answers` maps each open checkpoint of the phase being left to (answer, comment):
+    «Ikke relevant» and «Fortsatt åpen» need a comment. A stale `expected_version` raises
+    InitiativeConflict; missing answers raise ChecklistIncomplete. Nothing is saved then.
+    """
+    # Lock the row alone: with joins in a FOR UPDATE, PostgreSQL re-checks the join against
+    # the old phase row after waiting for a concurrent move, and the row would vanish.
+    current = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if current.version != expected_version:
+        raise InitiativeConflict(current)
+    if to_phase.organisation_id != current.organisation_id or to_phase.kind == PhaseKind.INBOX:
+        raise ValueError("Move to one of the organisation's phases on the board.")
+    if to_phase.pk == current.phase_id:
+        return current
+    answers = answers or {}
+    open_items = open_checklist_items(current)
+    errors: dict[int, str] = {}
+    for item in open_items:
+        answer, comment = answers.get(item.pk, ("", ""))
+        if answer not in ChecklistAnswerKind.values:
+            errors[item.pk] = str(_("Velg Utført, Ikke relevant eller Fortsatt åpen."))
+        elif answer != ChecklistAnswerKind.DONE and not comment.strip():
+            errors[item.pk] = str(_("Skriv en kommentar når punktet ikke er utført."))
+    if errors:
+        raise ChecklistIncomplete(errors)
+    now = timezone.now()
+    ChecklistAnswer.objects.bulk_create(
+        ChecklistAnswer(
+            initiative=current,
+            item=item,
+            answer=answers[item.pk][0],
+            comment=answers[item.pk][1].strip(),
+            answered_by=actor,
+            answered_at=now,
+        )
+        for item in open_items
+    )
+    from_phase = current.phase
+    PhaseVisit.objects.filter(initiative=current, left_at__isnull=True).update(left_at=now)
+    PhaseVisit.objects.create(initiative=current, phase=to_phase, entered_at=now)
+    current.phase = to_phase
+    current.phase_entered_at = now
+    current.version += 1
+    current.save(update_fields=["phase", "phase_entered_at", "version"])
+    record_event(
+        organisation=current.organisation,
+        actor=actor,
+        action="initiative.moved",
+        subject=current,
+        before={"phase": from_phase.name, "phase_id": from_phase.pk},
+        after={
+            "phase": to_phase.name,
+            "phase_id": to_phase.pk,
+            "direction": "back" if to_phase.order < from_phase.order else "forward",
+            "checklist": [
+                {"item": item.text, "answer": answers[item.pk][0], "comment": answers[item.pk][1]}
+                for item in open_items
+            ],
+        },
+    )
+    return current
