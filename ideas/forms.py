@@ -19,7 +19,7 @@ from ideas.models import (
     Tag,
     ValueType,
 )
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DesignsystemetFormMixin, QueryFilterForm
 from portal.models import Organisation, Unit
 
 QUESTION_PREFIX = "Hvordan kan vi"
@@ -294,7 +294,7 @@ class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
         return data
 
 
-class IdeaFilterForm(forms.Form):
+class IdeaFilterForm(QueryFilterForm):
     """The idea list's filters, read from the query string. Bad values are reported, not used."""
 
     q = forms.CharField(label=_("Søk"), required=False, max_length=200)
@@ -321,34 +321,19 @@ class IdeaFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", _("Alle"))]
         types = InnovationType.objects.filter(organisation=organisation).order_by("order")
-        self.set_choices("type", any_ + [(t.code, t.name) for t in types])
+        self.set_choices("type", [(t.code, t.name) for t in types])
         statuses = [(s.value, s.label) for s in IdeaStatus if s != IdeaStatus.DRAFT]
-        self.set_choices("status", any_ + statuses)
+        self.set_choices("status", statuses)
         units = Unit.objects.filter(organisation=organisation).order_by("name")
-        self.set_choices("unit", any_ + [(str(u.pk), u.name) for u in units])
+        self.set_choices("unit", [(str(u.pk), u.name) for u in units])
         goals = StrategicGoal.objects.filter(organisation=organisation).order_by("order")
-        self.set_choices("goal", any_ + [(str(g.pk), g.title) for g in goals])
-        self.set_choices("initiator", any_ + list(Initiator.choices))
-        self.set_choices("sort", self.SORTS)
+        self.set_choices("goal", [(str(g.pk), g.title) for g in goals])
+        self.set_choices("initiator", list(Initiator.choices))
+        self.set_choices("sort", self.SORTS, any_=False)
         self.tags = list(
             Tag.objects.filter(organisation=organisation).values_list("name", flat=True)
         )
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "ds-input"
-
-    def set_choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-
-    def filters(self) -> dict[str, Any]:
-        """Valid filters only; an invalid one is dropped (and shown as an error)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
 
 
 class CommentForm(DesignsystemetFormMixin, forms.Form):

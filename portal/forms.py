@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
@@ -32,6 +32,39 @@ class DesignsystemetFormMixin:
             widget = field.widget
             if isinstance(widget, INPUT_WIDGETS) and not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "ds-input")
+
+
+class QueryFilterForm(forms.Form):
+    """A list's filters, read from the query string. A bad value is shown as an error at its
+    field and left out of ``filters()``, never used and never a 500.
+
+    ``KEYS`` maps a query-string name (the Norwegian one the URL shows) to the English key
+    the selectors take; a name not in it is passed on as it is.
+    """
+
+    KEYS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "ds-input"
+
+    def set_choices(self, name: str, choices: list[tuple[str, Any]], *, any_: bool = True) -> None:
+        """Set a choice field's options, after «Alle» (no filter) unless ``any_`` is false."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Alle")), *choices] if any_ else choices
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters that are set, by the selectors' keys."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            self.KEYS.get(name, name): value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "", False)
+        }
 
 
 class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas.forms import DescribedRadioSelect
 from ideas.models import InnovationType, StrategicGoal
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DesignsystemetFormMixin, QueryFilterForm
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     ChecklistAnswerKind,
@@ -21,8 +21,19 @@ from portfolio.models import (
 )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(QueryFilterForm):
     """The board's filters, read from the query string; invalid values are dropped."""
+
+    KEYS: ClassVar[dict[str, str]] = {
+        "enhet": "unit",
+        "eier": "owner",
+        "mal": "goal",
+        "stikkord": "tag",
+        "rolle": "role",
+        "stoppet": "stalled",
+        "rader": "lanes",
+        "avsluttede": "closed",
+    }
 
     type = forms.ChoiceField(label=_("Type"), required=False)
     enhet = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None)
@@ -38,34 +49,22 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", _("Alle"))]
         types = InnovationType.objects.filter(organisation=organisation).order_by("order")
-        self._choices("type", any_ + [(t.code, t.name) for t in types])
+        self.set_choices("type", [(t.code, t.name) for t in types])
         units = Unit.objects.filter(organisation=organisation).order_by("name")
-        self._choices("enhet", any_ + [(str(u.pk), u.name) for u in units])
+        self.set_choices("enhet", [(str(u.pk), u.name) for u in units])
         owners = (
             User.objects.filter(owned_initiatives__organisation=organisation)
             .distinct()
             .order_by("first_name", "last_name")
         )
-        self._choices("eier", any_ + [(str(u.pk), str(u)) for u in owners])
+        self.set_choices("eier", [(str(u.pk), str(u)) for u in owners])
         goals = StrategicGoal.objects.filter(organisation=organisation).order_by("order")
-        self._choices("mal", any_ + [(str(g.pk), g.title) for g in goals])
-        self._choices("rolle", any_ + list(MunicipalRole.choices))
-        self._choices("rader", [("", _("Ingen")), ("enhet", _("Enhet")), ("type", _("Type"))])
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "ds-input"
-
-    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        self.set_choices("mal", [(str(g.pk), g.title) for g in goals])
+        self.set_choices("rolle", list(MunicipalRole.choices))
+        self.set_choices(
+            "rader", [("", _("Ingen")), ("enhet", _("Enhet")), ("type", _("Type"))], any_=False
+        )
 
 
 class MoveForm(DesignsystemetFormMixin, forms.Form):

@@ -80,16 +80,16 @@ def board_initiatives(
     initiatives = Initiative.objects.for_organisation(organisation)
     lookups = {
         "type": "idea__innovation_type__code",
-        "enhet": "idea__unit_id",
-        "eier": "owner_id",
-        "mal": "idea__strategic_goals",
-        "stikkord": "idea__tags__name__iexact",
-        "rolle": "role",
+        "unit": "idea__unit_id",
+        "owner": "owner_id",
+        "goal": "idea__strategic_goals",
+        "tag": "idea__tags__name__iexact",
+        "role": "role",
     }
     for key, lookup in lookups.items():
         if filters.get(key) not in (None, ""):
             initiatives = initiatives.filter(**{lookup: filters[key]})
-    if filters.get("stoppet"):
+    if filters.get("stalled"):
         cutoff = timezone.now() - timedelta(days=stalled_days)
         initiatives = initiatives.filter(phase_entered_at__lt=cutoff)
     return initiatives

@@ -74,13 +74,13 @@ def board(request: HtmxRequest) -> HttpResponse:
         organisation=request.organisation,
         filters=filters,
         stalled_days=stalled_days,
-        include_closed=bool(filters.get("avsluttede")),
+        include_closed=bool(filters.get("closed")),
     )
     can_move = request.membership.has_role(Role.BOARD)
     context = {
         "filter_form": form,
         "columns": columns,
-        "lanes": _lanes(columns, filters.get("rader", "")),
+        "lanes": _lanes(columns, filters.get("lanes", "")),
         "can_move": can_move,
         "move_phases": [c.phase for c in columns] if can_move else [],
         "stalled_days": stalled_days,
