@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -15,9 +16,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ideas.models import IdeaQuerySet, Initiator, Tag
+from ideas.models import Idea, IdeaQuerySet, Initiator, Tag
 
 CHUNK = 500
+# Characters XML 1.0 forbids (C0 controls but tab, newline, carriage return): openpyxl
+# raises IllegalCharacterError on them, which would fail the export for everyone.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP «CSV
+# injection»); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_COLUMNS = "ABCDEFGHIJKLMNO"
 XLSX_WIDTHS = (8, 40, 50, 60, 30, 50, 24, 16, 28, 24, 20, 30, 10, 12, 18)
 
@@ -42,28 +49,40 @@ def columns() -> list[str]:
     ]
 
 
+def safe_text(value: str) -> str:
+    """Text as users typed it, minus what breaks a workbook or runs as a formula."""
+    value = ILLEGAL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def rows(ideas: IdeaQuerySet) -> Iterator[list[Any]]:
-    """One row per idea, streamed in chunks; dates in local time."""
+    """One row per idea, streamed in chunks; dates in local time; every text made safe."""
     ideas = ideas.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     initiators = dict(Initiator.choices)
     for idea in ideas.iterator(chunk_size=CHUNK):
-        yield [
-            idea.pk,
-            idea.title,
-            idea.question,
-            idea.need,
-            idea.need_holder,
-            idea.proposed_solution,
-            idea.innovation_type.name if idea.innovation_type else "",
-            idea.get_status_display(),
-            idea.unit.name if idea.unit else "",
-            str(idea.submitter),
-            str(initiators.get(idea.initiator, idea.initiator)),
-            ", ".join(t.name for t in idea.tags.all()),
-            idea.support_count,
-            idea.comment_count,
-            timezone.localtime(idea.submitted_at) if idea.submitted_at else None,
-        ]
+        yield [safe_text(v) if isinstance(v, str) else v for v in _values(idea, initiators)]
+
+
+def _values(idea: Idea, initiators: Mapping[str, object]) -> list[Any]:
+    return [
+        idea.pk,
+        idea.title,
+        idea.question,
+        idea.need,
+        idea.need_holder,
+        idea.proposed_solution,
+        idea.innovation_type.name if idea.innovation_type else "",
+        idea.get_status_display(),
+        idea.unit.name if idea.unit else "",
+        str(idea.submitter),
+        str(initiators.get(idea.initiator, idea.initiator)),
+        ", ".join(t.name for t in idea.tags.all()),
+        idea.support_count,
+        idea.comment_count,
+        timezone.localtime(idea.submitted_at) if idea.submitted_at else None,
+    ]
 
 
 class _Echo:

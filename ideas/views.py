@@ -27,6 +27,7 @@ from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
 from portal.pagination import CappedPaginator
+from portal.params import parse_id, parse_int
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -100,9 +101,9 @@ def similar_ideas(request: HtmxRequest) -> HttpResponse:
     """Up to five similar ideas while a new one is typed (htmx, debounced on the form)."""
     text = f"{request.GET.get('title', '')} {request.GET.get('question', '')}"
     ideas = selectors.idea_list(organisation=request.organisation)
-    exclude = request.GET.get("unntatt", "")
-    if exclude.isdigit():
-        ideas = ideas.exclude(pk=int(exclude))
+    exclude = parse_id(request.GET.get("unntatt"))
+    if exclude is not None:
+        ideas = ideas.exclude(pk=exclude)
     similar = list(search.similar_ideas(ideas, text))
     template = "ideas/idea_similar.html"
     if request.htmx:
@@ -193,8 +194,8 @@ def _saved(request: HtmxRequest, autosave_key: str, text: str) -> None:
 
 
 def _posted_version(request: HtmxRequest) -> int:
-    version = request.POST.get("versjon", "")
-    return int(version) if version.isdigit() else 0
+    # A missing or tampered version matches no row's version: the save is a conflict.
+    return parse_int(request.POST.get("versjon"), default=0)
 
 
 def _last_editor(idea: Idea) -> str:

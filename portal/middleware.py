@@ -1,4 +1,5 @@
-"""Attach the user's organisation membership to the request, and turn away non-members."""
+"""Attach the user's organisation membership to the request, and turn away non-members;
+tell caches that a URL answers htmx requests differently."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from portal.models import Membership
 
@@ -43,3 +45,20 @@ class MembershipMiddleware:
         public = not getattr(view_func, "login_required", True)
         if membership is None and not public and request.user.is_authenticated:
             raise PermissionDenied("Not a member of any organisation.")
+
+
+class VaryOnHtmxMiddleware:
+    """Adds `Vary: HX-Request` to every response.
+
+    Many URLs answer a whole page, or only a fragment of it when htmx asks (`HX-Request`).
+    Without the header a browser or proxy cache may hand the fragment back for a plain
+    visit (the back button, a reload), and the user sees a bare list without the page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

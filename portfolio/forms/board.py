@@ -11,6 +11,7 @@ from ideas.forms import DescribedRadioSelect
 from ideas.models import InnovationType, StrategicGoal
 from portal.forms import DesignsystemetFormMixin, QueryFilterForm
 from portal.models import Organisation, Unit, User
+from portal.params import VersionField
 from portfolio.models import (
     ChecklistAnswerKind,
     ChecklistItem,
@@ -76,7 +77,7 @@ class MoveForm(DesignsystemetFormMixin, forms.Form):
         queryset=Phase.objects.none(),
         error_messages={"invalid_choice": _("Velg en av fasene på tavla.")},
     )
-    versjon = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    versjon = VersionField()
 
     def __init__(
         self, *args: Any, initiative: Initiative, open_items: list[ChecklistItem], **kwargs: Any

@@ -10,6 +10,7 @@ from django_stubs_ext import StrOrPromise
 
 from ideas.forms import DescribedRadioSelect
 from portal.forms import DesignsystemetFormMixin
+from portal.params import VersionField
 from portfolio.forms.benefits import DATE_INVALID, _date_field, _number_field
 from portfolio.models import (
     StatusReport,
@@ -79,7 +80,7 @@ class StatusReportForm(DesignsystemetFormMixin, forms.Form):
         min_value=0,
         help_text=_("Valgfritt."),
     )
-    versjon = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    versjon = VersionField(required=False)
 
     @classmethod
     def initial_from(cls, report: StatusReport) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from ideas.forms import DescribedRadioSelect
 from ideas.models import Idea
 from portal.forms import DesignsystemetFormMixin
 from portal.models import User
+from portal.params import StrictIntegerField
 from portfolio.models import (
     MunicipalRole,
     Phase,
@@ -233,13 +234,14 @@ class MergeForm(DecisionForm):
     """Merge into another open idea of the organisation; followers and supporters move."""
 
     kind = "merge"
-    into = forms.IntegerField(
+    into = StrictIntegerField(
         label=_("Slå sammen med"),
         help_text=_("Følgere og støttespillere blir med over til denne idéen."),
         widget=forms.Select,
         error_messages={
             "required": _("Velg idéen den skal slås sammen med."),
             "invalid": _("Velg idéen den skal slås sammen med."),
+            "max_value": _("Velg idéen den skal slås sammen med."),
         },
     )
     field_order = ["into", "basis", "case_number"]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from portal.events import history_for
 from portal.http import HtmxRequest
 from portal.models import DomainEvent, Role
+from portal.params import parse_int
 from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
@@ -192,8 +193,8 @@ def _benefit_fragment(
 
 
 def _posted_version(request: HtmxRequest) -> int:
-    version = request.POST.get("versjon", "")
-    return int(version) if version.isdigit() else 0
+    # A missing or tampered version matches no row's version: the save is a conflict.
+    return parse_int(request.POST.get("versjon"), default=0)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 from portal.events import last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
+from portal.params import parse_int
 from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
 from portfolio.forms.board import BoardFilterForm, MoveForm
 from portfolio.models import Initiative, Phase
@@ -95,8 +96,7 @@ def column_more(request: HtmxRequest, phase_pk: int) -> HttpResponse:
     """«Vis flere»: the next cards of one column."""
     phase = get_object_or_404(Phase, organisation=request.organisation, pk=phase_pk)
     _form, filters = _filters(request)
-    start = request.GET.get("fra", "")
-    offset = int(start) if start.isdigit() else 0
+    offset = parse_int(request.GET.get("fra"), default=0)
     limit = CARDS_PER_COLUMN
     cards = column_cards(
         organisation=request.organisation,

@@ -23,6 +23,7 @@ from ideas.models import Idea
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
+from portal.params import parse_id
 from portfolio.exceptions import NotDecidable
 from portfolio.forms.triage import (
     AcceptForm,
@@ -103,9 +104,10 @@ def _meeting_of(request: HtmxRequest) -> Meeting | None:
     raw = (request.POST if request.method == "POST" else request.GET).get("meeting", "")
     if not raw:
         return None
+    meeting_pk = parse_id(raw)
     meeting = None
-    if raw.isdigit():
-        meeting = meeting_for(organisation=request.organisation, pk=int(raw))
+    if meeting_pk is not None:
+        meeting = meeting_for(organisation=request.organisation, pk=meeting_pk)
     if meeting is None:
         raise Http404
     return meeting

@@ -3,8 +3,6 @@ Norwegian numbers, who may edit, the history, and the benefit plan as a page and
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,6 +46,7 @@ from portfolio.services.benefits import (
 )
 from portfolio.services.triage import accept_idea
 from portfolio.templatetags.benefits import describe_initiative_event, format_measure
+from tests.pdfs import pdf_text
 
 NBSP = "\u00a0"
 
@@ -854,7 +853,6 @@ def test_the_benefit_plan_page_lists_benefits_and_indicators(
     assert "50 %" in html
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_the_benefit_plan_pdf(
     indicator: Indicator, bob: User, alice: User, client_for: Callable[[User | None], Client]
 ) -> None:
@@ -870,14 +868,7 @@ def test_the_benefit_plan_pdf(
         f'inline; filename="gevinstrealiseringsplan-{initiative.pk}-'
     )
     assert response.content.startswith(b"%PDF")
-    text = plain(
-        subprocess.run(
-            ["pdftotext", "-layout", "-", "-"],
-            input=response.content,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
-    )
+    text = pdf_text(response.content)
     assert "Gevinstrealiseringsplan" in text
     assert "Nittedal kommune" in text
     assert "kr 250 000" in text
