@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ideas.forms import DescribedRadioSelect
 from ideas.models import InnovationType, StrategicGoal
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     ChecklistAnswerKind,
