@@ -27,11 +27,13 @@ from django.views.decorators.http import require_http_methods
 
 from portal.events import history_for
 from portal.http import HtmxRequest
-from portal.models import DomainEvent, Role
+from portal.models import DomainEvent
+from portfolio import permissions
 from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.pdf import render_pdf, static_base_url
+from portfolio.permissions import may_edit_benefits
 from portfolio.selectors.benefits import (
     BenefitStatus,
     IndicatorStatus,
@@ -53,39 +55,6 @@ def _initiative(request: HtmxRequest, pk: int) -> Initiative:
     if initiative is None:
         raise Http404
     return initiative
-
-
-def _benefit(request: HtmxRequest, pk: int) -> Benefit:
-    benefit = (
-        Benefit.objects.filter(organisation=request.organisation, pk=pk)
-        .select_related("initiative", "initiative__idea")
-        .first()
-    )
-    if benefit is None:
-        raise Http404
-    return benefit
-
-
-def _indicator(request: HtmxRequest, pk: int) -> Indicator:
-    indicator = (
-        Indicator.objects.filter(benefit__organisation=request.organisation, pk=pk)
-        .select_related("benefit", "benefit__initiative", "benefit__initiative__idea")
-        .first()
-    )
-    if indicator is None:
-        raise Http404
-    return indicator
-
-
-def may_edit(request: HtmxRequest, initiative: Initiative, benefit: Benefit | None = None) -> bool:
-    """The board and administrators, the initiative's pådriver, and a benefit's owner and
-    responsible (for that benefit: its indicators and measurements)."""
-    if request.membership.has_role(Role.BOARD):
-        return True
-    user_id = request.user.pk
-    if initiative.owner_id == user_id:
-        return True
-    return benefit is not None and user_id in (benefit.owner_id, benefit.responsible_id)
 
 
 @dataclass
@@ -118,7 +87,7 @@ def _panel(
     bound_indicator: Indicator | None = None,
 ) -> BenefitPanel:
     benefit = status.benefit
-    can_edit = may_edit(request, initiative, benefit)
+    can_edit = may_edit_benefits(initiative, request.user, request.membership, benefit)
     if not can_edit:
         return BenefitPanel(
             status, False, [IndicatorPanel(s, None) for s in status.indicators], None
@@ -151,7 +120,7 @@ def initiative(request: HtmxRequest, pk: int) -> HttpResponse:
         "panels": [_panel(request, initiative, status) for status in statuses],
         "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
-        "can_add_benefit": may_edit(request, initiative),
+        "can_add_benefit": may_edit_benefits(initiative, request.user, request.membership),
         "events": history_for(initiative),
         "benefit_names": _benefit_names(statuses),
     }
@@ -199,7 +168,7 @@ def _posted_version(request: HtmxRequest) -> int:
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
-    if not may_edit(request, initiative):
+    if not may_edit_benefits(initiative, request.user, request.membership):
         raise PermissionDenied
     form = BenefitForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -214,10 +183,8 @@ def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
-    benefit = _benefit(request, pk)
+    benefit = permissions.editable_benefit(request, pk)
     initiative = benefit.initiative
-    if not may_edit(request, initiative, benefit):
-        raise PermissionDenied
     form = BenefitForm(request.POST or None, organisation=request.organisation, benefit=benefit)
     context: dict[str, Any] = {"form": form, "initiative": initiative, "benefit": benefit}
     if request.method != "POST" or not form.is_valid():
@@ -263,9 +230,7 @@ def _last_benefit_editor(benefit: Benefit) -> str:
 @require_http_methods(["GET", "POST"])
 def indicator_create(request: HtmxRequest, pk: int) -> HttpResponse:
     """Add an indicator to a benefit (pk): baseline, target and unit."""
-    benefit = _benefit(request, pk)
-    if not may_edit(request, benefit.initiative, benefit):
-        raise PermissionDenied
+    benefit = permissions.editable_benefit(request, pk)
     form = IndicatorForm(request.POST or None, benefit=benefit)
     if request.method == "POST" and form.is_valid():
         indicator = add_indicator(benefit=benefit, actor=request.user, **form.service_fields())
@@ -284,10 +249,8 @@ def indicator_create(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measurement_create(request: HtmxRequest, pk: int) -> HttpResponse:
     """Record a measurement of an indicator (pk); allowed however far the initiative has come."""
-    indicator = _indicator(request, pk)
+    indicator = permissions.measurable_indicator(request, pk)
     benefit = indicator.benefit
-    if not may_edit(request, benefit.initiative, benefit):
-        raise PermissionDenied
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         record_measurement(indicator=indicator, actor=request.user, **form.service_fields())
