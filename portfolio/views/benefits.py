@@ -16,23 +16,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.events import history_for
 from portal.http import HtmxRequest
 from portal.models import DomainEvent
+from portal.pdf import pdf_response
 from portfolio import permissions
 from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
-from portfolio.pdf import render_pdf, static_base_url
 from portfolio.permissions import may_edit_benefits
 from portfolio.selectors.benefits import (
     BenefitStatus,
@@ -294,16 +292,16 @@ def benefit_plan(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/benefit_plan.html", _plan_context(request, pk))
 
 
-def benefit_plan_pdf(request: HtmxRequest, pk: int) -> HttpResponse:
+@require_GET
+def benefit_plan_pdf(request: HtmxRequest, pk: int) -> FileResponse:
     """The benefit plan as an A4 PDF, shown in the browser, with a dated file name."""
     context = {**_plan_context(request, pk), "printed_at": timezone.localtime()}
-    html = render_to_string("portfolio/benefit_plan_pdf.html", context, request=request)
-    response = HttpResponse(render_pdf(html, static_base_url()), content_type="application/pdf")
-    # ASCII only, so every browser and archive system keeps the name as it is.
-    filename = f"gevinstrealiseringsplan-{pk}-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return pdf_response(
+        request,
+        template="portfolio/benefit_plan_pdf.html",
+        context=context,
+        filename=f"gevinstrealiseringsplan-{pk}-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 urlpatterns: list[URLPattern] = [
