@@ -1,4 +1,5 @@
-"""Idea screens: submit, draft, edit, withdraw, list, search, export, detail and the inbox."""
+"""Idea screens: submit, draft, edit, withdraw, list, search, export, detail, collaboration
+and attachments. The board's inbox is portfolio's (portfolio/views/triage.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas import exports, permissions, search, selectors, services
 from ideas.forms import AttachmentForm, CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
-from portal.access import role_required
 from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
@@ -38,16 +38,6 @@ def _render_list(
     if request.htmx:
         template = f"{template}#idea-list"
     return render(request, template, {"page": page, **context})
-
-
-def home(request: HtmxRequest) -> HttpResponse:
-    """The landing page. It lives here, not in portal, because it shows ideas."""
-    recent = selectors.idea_list(organisation=request.organisation)[:5]
-    mine = selectors.idea_list(organisation=request.organisation, submitter=request.user)
-    context = {"recent_ideas": recent, "my_idea_count": mine.count()}
-    if request.membership.has_role(Role.BOARD):
-        context["inbox_count"] = selectors.triage_inbox(organisation=request.organisation).count()
-    return render(request, "portal/home.html", context)
 
 
 def _filtered(request: HtmxRequest, **forced: str) -> tuple[IdeaFilterForm, IdeaQuerySet]:
@@ -105,12 +95,6 @@ def similar_ideas(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         template += "#similar-ideas"
     return render(request, template, {"similar": similar, "searched": bool(text.strip())})
-
-
-@role_required(Role.BOARD)
-def triage_inbox(request: HtmxRequest) -> HttpResponse:
-    ideas = selectors.triage_inbox(organisation=request.organisation)
-    return _render_list(request, "ideas/idea_inbox.html", ideas)
 
 
 def _form_response(
