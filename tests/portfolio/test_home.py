@@ -17,7 +17,7 @@ from portfolio.services.triage import park_idea
 
 
 def inbox_count(html: str) -> int:
-    found = re.search(r"(\d+) idéer? venter på vurdering", html)
+    found = re.search(r"(\d+) idé(?:er)? venter på vurdering", html)
     assert found, "the board's inbox card is missing"
     return int(found.group(1))
 
