@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import (
@@ -19,7 +21,19 @@ from ideas.models import (
     Tag,
     ValueType,
 )
-from portal.forms import DesignsystemetFormMixin, QueryFilterForm
+from ideas.uploads import (
+    ACCEPT,
+    ALLOWED_TYPES_TEXT,
+    MAX_NAME_LENGTH,
+    format_megabytes,
+    validate_attachment,
+)
+from portal.forms import (
+    DescribedCheckboxes,
+    DescribedRadioSelect,
+    DesignsystemetFormMixin,
+    QueryFilterForm,
+)
 from portal.models import Organisation, Unit
 
 QUESTION_PREFIX = "Hvordan kan vi"
@@ -33,32 +47,6 @@ SCORE_CHOICES = [
 ]
 # Fields a draft may leave empty; submitting requires them.
 REQUIRED_ON_SUBMIT = ("question", "need", "innovation_type", "unit")
-
-
-class DescribedRadioSelect(forms.RadioSelect):
-    """Radio buttons that show a description under each choice (e.g. the innovation types)."""
-
-    template_name = "ideas/widgets/described_select.html"
-    option_template_name = "ideas/widgets/described_option.html"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.descriptions: dict[str, str] = {}
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        option["description"] = self.descriptions.get(str(option["value"]), "")
-        option["input_type"] = self.input_type
-        return option
-
-
-class DescribedCheckboxes(DescribedRadioSelect):
-    input_type = "checkbox"
-    allow_multiple_selected = True
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        getter = getattr(data, "getlist", None)
-        return getter(name) if getter else data.get(name)
 
 
 class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
@@ -356,3 +344,30 @@ class CommentForm(DesignsystemetFormMixin, forms.Form):
         if editing:  # the edit form replaces the comment, so focus moves into it
             self.fields["body"].label = _("Endre kommentaren")
             self.fields["body"].widget.attrs["autofocus"] = True
+
+
+class AttachmentForm(DesignsystemetFormMixin, forms.Form):
+    """Validates one upload; `add_attachment` checks it again before storing it."""
+
+    file = forms.FileField(
+        label=_("Legg ved en fil"),
+        max_length=MAX_NAME_LENGTH,
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        validators=[validate_attachment],
+        error_messages={
+            "required": _("Velg en fil å legge ved."),
+            "empty": _("Filen er tom."),
+            "invalid": _("Skjemaet kom uten fil. Prøv igjen."),
+            "missing": _("Skjemaet kom uten fil. Prøv igjen."),
+            "max_length": _(
+                "Filnavnet har %(length)d tegn. Gi filen et navn på høyst %(max)d tegn."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit is a setting; say the one in force.
+        self.fields["file"].help_text = gettext(
+            "Høyst %(max)s MB. Tillatte typer: %(allowed)s."
+        ) % {"max": format_megabytes(settings.ATTACHMENT_MAX_BYTES), "allowed": ALLOWED_TYPES_TEXT}

@@ -67,16 +67,6 @@ def filtered_ideas(
     return ideas.order_by(*SORTS.get(sort, SORTS[""]))
 
 
-def triage_inbox(*, organisation: Organisation) -> IdeaQuerySet:
-    """Submitted ideas waiting for the portfolio board, oldest first."""
-    return (
-        Idea.objects.for_organisation(organisation)
-        .filter(status=IdeaStatus.SUBMITTED)
-        .select_related(*LIST_RELATED)
-        .order_by("submitted_at", "id")
-    )
-
-
 def visible_idea(*, organisation: Organisation, user: User, pk: int) -> Idea:
     """The idea if this user may see it: same organisation, and drafts only for their author.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from ideas import attachments as attachment_rules
+from ideas import permissions, uploads
 from ideas.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -27,7 +28,9 @@ from ideas.models import (
 )
 from ideas.notifications import notify_followers
 from portal.events import record_event, snapshot
-from portal.models import Organisation, Unit, User
+from portal.models import Membership, Organisation, Unit, User
+
+logger = logging.getLogger(__name__)
 
 IDEA_EVENT_FIELDS = (
     "title",
@@ -449,26 +452,44 @@ def _attachment_state(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def add_attachment(*, idea: Idea, uploaded_by: User, upload: UploadedFile[bytes]) -> Attachment:
+@transaction.atomic(durable=True)
+def add_attachment(
+    *,
+    idea: Idea,
+    uploaded_by: User,
+    upload: UploadedFile[bytes],
+    membership: Membership | None = None,
+) -> Attachment:
     """Store a file under a server-made name and record `attachment.added`.
 
     The upload is checked here again (content, size, name), so no caller can skip the check:
-    a refused file raises ValidationError, someone who may not attach PermissionDenied.
+    a refused file raises ValidationError, someone who may not attach PermissionDenied. A file
+    the storage cannot write (disk full, no permission) raises ValidationError too, with a
+    message for the uploader, and leaves no row behind.
+
+    Durable: it never runs inside a caller's transaction, so once it returns the row is
+    committed, and the only rollback that can strand the stored file is one inside this
+    function, which removes the file. `membership` is the request's (no query); without one
+    it is looked up.
     """
-    is_board = attachment_rules.is_board_member(uploaded_by, idea)
-    if not attachment_rules.may_add_attachment(idea, uploaded_by, is_board=is_board):
+    if membership is None:
+        membership = Membership.objects.get(user=uploaded_by, organisation_id=idea.organisation_id)
+    if not permissions.may_add_attachment(idea, uploaded_by, membership):
         raise PermissionDenied
-    kind = attachment_rules.check_upload(upload)
+    kind = uploads.check_upload(upload)
     attachment = Attachment(
         idea=idea,
         uploaded_by=uploaded_by,
-        original_name=attachment_rules.clean_name(upload.name or ""),
+        original_name=uploads.clean_name(upload.name or ""),
         content_type=kind.content_type,
         size=upload.size or 0,
     )
     # attachment_path names the stored file; the uploader's name is only metadata.
-    attachment.file.save(attachment.original_name, upload, save=False)
+    try:
+        attachment.file.save(attachment.original_name, upload, save=False)
+    except OSError as error:
+        logger.error("Could not store an attachment for idea %s: %s", idea.pk, error)
+        raise uploads.storage_failed() from error
     try:
         attachment.save()
         record_event(
@@ -485,12 +506,16 @@ def add_attachment(*, idea: Idea, uploaded_by: User, upload: UploadedFile[bytes]
 
 
 @transaction.atomic
-def delete_attachment(*, attachment: Attachment, actor: User) -> None:
+def delete_attachment(
+    *, attachment: Attachment, actor: User, membership: Membership | None = None
+) -> None:
     """Delete an attachment (its uploader, the board or an administrator); the file goes
-    after commit, so a rolled-back delete still has its file."""
+    after commit, so a rolled-back delete still has its file. `membership` as in
+    `add_attachment`."""
     idea = attachment.idea
-    is_board = attachment_rules.is_board_member(actor, idea)
-    if not attachment_rules.may_delete_attachment(attachment, actor, is_board=is_board):
+    if membership is None:
+        membership = Membership.objects.get(user=actor, organisation_id=idea.organisation_id)
+    if not permissions.may_delete_attachment(attachment, actor, membership):
         raise PermissionDenied
     before = _attachment_state(attachment)
     storage, name = attachment.file.storage, attachment.file.name

@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.idea_list, name="list"),
     path("mine/", views.my_ideas, name="mine"),
     path("ny/", views.idea_create, name="create"),
-    path("innboks/", views.triage_inbox, name="inbox"),
     path("<int:pk>/", views.idea_detail, name="detail"),
     path("<int:pk>/vedlegg/", views.attachment_add, name="attachment_add"),
     path(

@@ -1,28 +1,25 @@
-"""Idea screens: submit, draft, edit, withdraw, list, search, export, detail and the inbox."""
+"""Idea screens: submit, draft, edit, withdraw, list, search, export, detail, collaboration
+and attachments. The board's inbox is portfolio's (portfolio/views/triage.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ideas import exports, search, selectors, services
-from ideas.attachments import (
-    DOWNLOAD_CSP,
-    AttachmentForm,
-    may_add_attachment,
-    may_delete_attachment,
-)
-from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm
-from ideas.models import Attachment, Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
-from portal.access import role_required
+from ideas import exports, permissions, search, selectors, services
+from ideas.forms import AttachmentForm, CommentForm, IdeaFilterForm, IdeaForm
+from ideas.models import Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
 from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
@@ -42,16 +39,6 @@ def _render_list(
     if request.htmx:
         template = f"{template}#idea-list"
     return render(request, template, {"page": page, **context})
-
-
-def home(request: HtmxRequest) -> HttpResponse:
-    """The landing page. It lives here, not in portal, because it shows ideas."""
-    recent = selectors.idea_list(organisation=request.organisation)[:5]
-    mine = selectors.idea_list(organisation=request.organisation, submitter=request.user)
-    context = {"recent_ideas": recent, "my_idea_count": mine.count()}
-    if request.membership.has_role(Role.BOARD):
-        context["inbox_count"] = selectors.triage_inbox(organisation=request.organisation).count()
-    return render(request, "portal/home.html", context)
 
 
 def _filtered(request: HtmxRequest, **forced: str) -> tuple[IdeaFilterForm, IdeaQuerySet]:
@@ -109,12 +96,6 @@ def similar_ideas(request: HtmxRequest) -> HttpResponse:
     if request.htmx:
         template += "#similar-ideas"
     return render(request, template, {"similar": similar, "searched": bool(text.strip())})
-
-
-@role_required(Role.BOARD)
-def triage_inbox(request: HtmxRequest) -> HttpResponse:
-    ideas = selectors.triage_inbox(organisation=request.organisation)
-    return _render_list(request, "ideas/idea_inbox.html", ideas)
 
 
 def _form_response(
@@ -370,18 +351,22 @@ def follow_toggle(request: HtmxRequest, pk: int) -> HttpResponse:
     return _collaboration_fragment(request, idea, _("Du følger ikke lenger idéen."))
 
 
+# Should a browser ever render a download, it gets no scripts, no plugins and no origin.
+DOWNLOAD_CSP: dict[str, Any] = {"default-src": [CSP.NONE], "sandbox": True}
+
+
 def attachment_section_context(
     request: HtmxRequest, idea: Idea, form: AttachmentForm | None = None, notice: str = ""
 ) -> dict[str, object]:
     """What templates/ideas/includes/attachments.html shows, on the idea page and as htmx."""
-    is_board = request.membership.has_role(Role.BOARD)
+    user, membership = request.user, request.membership
     attachments = idea.attachments.select_related("uploaded_by")
     return {
         "idea": idea,
         "attachment_rows": [
-            (a, may_delete_attachment(a, request.user, is_board=is_board)) for a in attachments
+            (a, permissions.may_delete_attachment(a, user, membership)) for a in attachments
         ],
-        "can_attach": may_add_attachment(idea, request.user, is_board=is_board),
+        "can_attach": permissions.may_add_attachment(idea, user, membership),
         "attachment_form": form or AttachmentForm(),
         "attachment_notice": notice,
     }
@@ -391,30 +376,29 @@ def _attachment_section_response(
     request: HtmxRequest, idea: Idea, form: AttachmentForm | None = None, notice: str = ""
 ) -> HttpResponse:
     # Without JavaScript a refused file is shown on a page of its own, message at the field.
+    # Both answer 200: htmx swaps only what succeeds, and the message must reach the field.
     template = "ideas/includes/attachments.html#attachments"
     if not request.htmx:
         template = "ideas/attachment_form.html"
     return render(request, template, attachment_section_context(request, idea, form, notice))
 
 
-def _attachment_of(idea: Idea, attachment_pk: int) -> Attachment:
-    attachment = idea.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
 @require_POST
 def attachment_add(request: HtmxRequest, pk: int) -> HttpResponse:
-    idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
-    if not may_add_attachment(idea, request.user, is_board=request.membership.has_role(Role.BOARD)):
-        raise PermissionDenied
+    idea = permissions.idea_for_attaching(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _attachment_section_response(request, idea, form)
-    attachment = services.add_attachment(
-        idea=idea, uploaded_by=request.user, upload=form.cleaned_data["file"]
-    )
+    try:
+        attachment = services.add_attachment(
+            idea=idea,
+            uploaded_by=request.user,
+            upload=form.cleaned_data["file"],
+            membership=request.membership,
+        )
+    except ValidationError as error:  # checked again, or the storage could not write it
+        form.add_error("file", error)
+        return _attachment_section_response(request, idea, form)
     notice = _("«%(name)s» er lagt ved.") % {"name": attachment.original_name}
     if request.htmx:
         return _attachment_section_response(request, idea, notice=notice)
@@ -422,10 +406,10 @@ def attachment_add(request: HtmxRequest, pk: int) -> HttpResponse:
     return redirect(idea)
 
 
+@require_GET
 @csp_override(DOWNLOAD_CSP)
 def attachment_download(request: HtmxRequest, pk: int, attachment_pk: int) -> FileResponse:
-    idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
-    attachment = _attachment_of(idea, attachment_pk)
+    attachment = permissions.visible_attachment(request, pk, attachment_pk)
     try:
         attachment.file.open("rb")
     except FileNotFoundError:
@@ -444,9 +428,11 @@ def attachment_download(request: HtmxRequest, pk: int, attachment_pk: int) -> Fi
 
 @require_POST
 def attachment_delete(request: HtmxRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
-    attachment = _attachment_of(idea, attachment_pk)
-    services.delete_attachment(attachment=attachment, actor=request.user)
+    attachment = permissions.attachment_for_deleting(request, pk, attachment_pk)
+    idea = attachment.idea
+    services.delete_attachment(
+        attachment=attachment, actor=request.user, membership=request.membership
+    )
     notice = _("«%(name)s» er slettet.") % {"name": attachment.original_name}
     if request.htmx:
         return _attachment_section_response(request, idea, notice=notice)

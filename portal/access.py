@@ -7,12 +7,12 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from portal.http import HtmxRequest
 from portal.models import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def role_required(*roles: Role) -> Callable[[View], View]:
@@ -20,7 +20,7 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.membership.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

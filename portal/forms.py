@@ -67,6 +67,32 @@ class QueryFilterForm(forms.Form):
         }
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons that show a description under each choice (e.g. the innovation types)."""
+
+    template_name = "portal/widgets/described_select.html"
+    option_template_name = "portal/widgets/described_option.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.descriptions: dict[str, str] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["description"] = self.descriptions.get(str(option["value"]), "")
+        option["input_type"] = self.input_type
+        return option
+
+
+class DescribedCheckboxes(DescribedRadioSelect):
+    input_type = "checkbox"
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+
 class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
     """allauth's login form with visible labels only (placeholders are not labels)."""
 

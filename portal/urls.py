@@ -10,7 +10,6 @@ from __future__ import annotations
 from allauth.account import views as account
 from django.urls import include, path, re_path
 
-from ideas import views as idea_views
 from portal import views
 
 account_patterns = [
@@ -34,7 +33,7 @@ account_patterns = [
 ]
 
 urlpatterns = [
-    path("", idea_views.home, name="home"),
+    path("", include("portfolio.views.home")),  # the landing page shows portfolio data
     path("helse/", views.health, name="health"),
     path("konto/", include(account_patterns)),
     path("konto/varsler/", views.notification_settings, name="notification_settings"),

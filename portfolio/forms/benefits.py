@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from ideas.forms import DescribedCheckboxes, DescribedRadioSelect
 from ideas.models import ValueType
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DescribedCheckboxes, DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import Organisation, User
 from portal.numbers import NorwegianDecimalField
 from portfolio.models import (

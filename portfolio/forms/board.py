@@ -7,9 +7,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ideas.forms import DescribedRadioSelect
 from ideas.models import InnovationType, StrategicGoal
-from portal.forms import DesignsystemetFormMixin, QueryFilterForm
+from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin, QueryFilterForm
 from portal.models import Organisation, Unit, User
 from portal.params import VersionField
 from portfolio.models import (

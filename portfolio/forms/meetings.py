@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ideas.forms import DescribedCheckboxes
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DescribedCheckboxes, DesignsystemetFormMixin
 from portal.models import Organisation, User
 from portfolio.models import Meeting
 

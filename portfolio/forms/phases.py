@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ideas.forms import DescribedRadioSelect
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import Organisation
 from portfolio.defaults import PHASE_TEMPLATES
 from portfolio.models import (

@@ -8,9 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ideas.forms import DescribedRadioSelect
 from ideas.models import Idea
-from portal.forms import DesignsystemetFormMixin
+from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import User
 from portal.params import StrictIntegerField
 from portfolio.models import (

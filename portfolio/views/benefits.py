@@ -16,23 +16,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.events import history_for
 from portal.http import HtmxRequest
-from portal.models import DomainEvent, Role
+from portal.models import DomainEvent
 from portal.params import parse_int
+from portal.pdf import pdf_response
+from portfolio import permissions
 from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
-from portfolio.pdf import render_pdf, static_base_url
+from portfolio.permissions import may_edit_benefits
 from portfolio.selectors.benefits import (
     BenefitStatus,
     IndicatorStatus,
@@ -54,39 +54,6 @@ def _initiative(request: HtmxRequest, pk: int) -> Initiative:
     if initiative is None:
         raise Http404
     return initiative
-
-
-def _benefit(request: HtmxRequest, pk: int) -> Benefit:
-    benefit = (
-        Benefit.objects.filter(organisation=request.organisation, pk=pk)
-        .select_related("initiative", "initiative__idea")
-        .first()
-    )
-    if benefit is None:
-        raise Http404
-    return benefit
-
-
-def _indicator(request: HtmxRequest, pk: int) -> Indicator:
-    indicator = (
-        Indicator.objects.filter(benefit__organisation=request.organisation, pk=pk)
-        .select_related("benefit", "benefit__initiative", "benefit__initiative__idea")
-        .first()
-    )
-    if indicator is None:
-        raise Http404
-    return indicator
-
-
-def may_edit(request: HtmxRequest, initiative: Initiative, benefit: Benefit | None = None) -> bool:
-    """The board and administrators, the initiative's pådriver, and a benefit's owner and
-    responsible (for that benefit: its indicators and measurements)."""
-    if request.membership.has_role(Role.BOARD):
-        return True
-    user_id = request.user.pk
-    if initiative.owner_id == user_id:
-        return True
-    return benefit is not None and user_id in (benefit.owner_id, benefit.responsible_id)
 
 
 @dataclass
@@ -119,7 +86,7 @@ def _panel(
     bound_indicator: Indicator | None = None,
 ) -> BenefitPanel:
     benefit = status.benefit
-    can_edit = may_edit(request, initiative, benefit)
+    can_edit = may_edit_benefits(initiative, request.user, request.membership, benefit)
     if not can_edit:
         return BenefitPanel(
             status, False, [IndicatorPanel(s, None) for s in status.indicators], None
@@ -152,7 +119,7 @@ def initiative(request: HtmxRequest, pk: int) -> HttpResponse:
         "panels": [_panel(request, initiative, status) for status in statuses],
         "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
-        "can_add_benefit": may_edit(request, initiative),
+        "can_add_benefit": may_edit_benefits(initiative, request.user, request.membership),
         "events": history_for(initiative),
         "benefit_names": _benefit_names(statuses),
     }
@@ -200,7 +167,7 @@ def _posted_version(request: HtmxRequest) -> int:
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
-    if not may_edit(request, initiative):
+    if not may_edit_benefits(initiative, request.user, request.membership):
         raise PermissionDenied
     form = BenefitForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
@@ -215,10 +182,8 @@ def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
-    benefit = _benefit(request, pk)
+    benefit = permissions.editable_benefit(request, pk)
     initiative = benefit.initiative
-    if not may_edit(request, initiative, benefit):
-        raise PermissionDenied
     form = BenefitForm(request.POST or None, organisation=request.organisation, benefit=benefit)
     context: dict[str, Any] = {"form": form, "initiative": initiative, "benefit": benefit}
     if request.method != "POST" or not form.is_valid():
@@ -264,9 +229,7 @@ def _last_benefit_editor(benefit: Benefit) -> str:
 @require_http_methods(["GET", "POST"])
 def indicator_create(request: HtmxRequest, pk: int) -> HttpResponse:
     """Add an indicator to a benefit (pk): baseline, target and unit."""
-    benefit = _benefit(request, pk)
-    if not may_edit(request, benefit.initiative, benefit):
-        raise PermissionDenied
+    benefit = permissions.editable_benefit(request, pk)
     form = IndicatorForm(request.POST or None, benefit=benefit)
     if request.method == "POST" and form.is_valid():
         indicator = add_indicator(benefit=benefit, actor=request.user, **form.service_fields())
@@ -285,10 +248,8 @@ def indicator_create(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measurement_create(request: HtmxRequest, pk: int) -> HttpResponse:
     """Record a measurement of an indicator (pk); allowed however far the initiative has come."""
-    indicator = _indicator(request, pk)
+    indicator = permissions.measurable_indicator(request, pk)
     benefit = indicator.benefit
-    if not may_edit(request, benefit.initiative, benefit):
-        raise PermissionDenied
     form = MeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         record_measurement(indicator=indicator, actor=request.user, **form.service_fields())
@@ -332,16 +293,16 @@ def benefit_plan(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/benefit_plan.html", _plan_context(request, pk))
 
 
-def benefit_plan_pdf(request: HtmxRequest, pk: int) -> HttpResponse:
+@require_GET
+def benefit_plan_pdf(request: HtmxRequest, pk: int) -> FileResponse:
     """The benefit plan as an A4 PDF, shown in the browser, with a dated file name."""
     context = {**_plan_context(request, pk), "printed_at": timezone.localtime()}
-    html = render_to_string("portfolio/benefit_plan_pdf.html", context, request=request)
-    response = HttpResponse(render_pdf(html, static_base_url()), content_type="application/pdf")
-    # ASCII only, so every browser and archive system keeps the name as it is.
-    filename = f"gevinstrealiseringsplan-{pk}-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return pdf_response(
+        request,
+        template="portfolio/benefit_plan_pdf.html",
+        context=context,
+        filename=f"gevinstrealiseringsplan-{pk}-{timezone.localdate():%Y-%m-%d}.pdf",
+    )
 
 
 urlpatterns: list[URLPattern] = [

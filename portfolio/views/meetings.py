@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Role
+from portal.pdf import pdf_response
 from portfolio.forms.meetings import MeetingForm
 from portfolio.models import Meeting
-from portfolio.pdf import render_pdf, static_base_url
 from portfolio.selectors.flow import stalled_initiatives
 from portfolio.selectors.meetings import (
     meeting_agenda,
@@ -115,17 +113,15 @@ def meeting_minutes(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.BOARD)
-def meeting_minutes_pdf(request: HtmxRequest, pk: int) -> HttpResponse:
+def meeting_minutes_pdf(request: HtmxRequest, pk: int) -> FileResponse:
     """The minutes as an A4 PDF, shown in the browser (inline) with a dated file name."""
     meeting = _meeting(request, pk)
-    context = {**_minutes_context(meeting), "printed_at": timezone.now()}
-    html = render_to_string("portfolio/meeting_minutes_pdf.html", context, request=request)
-    response = HttpResponse(render_pdf(html, static_base_url()), content_type="application/pdf")
-    # ASCII only, so every browser and archive system keeps the name as it is.
-    filename = f"protokoll-portefoljestyret-{meeting.held_on:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return pdf_response(
+        request,
+        template="portfolio/meeting_minutes_pdf.html",
+        context={**_minutes_context(meeting), "printed_at": timezone.now()},
+        filename=f"protokoll-portefoljestyret-{meeting.held_on:%Y-%m-%d}.pdf",
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -19,19 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.http import HtmxRequest
-from portal.models import Role
 from portfolio.exceptions import StatusReportConflict, StatusReportPublished
 from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, StatusReport
+from portfolio.permissions import may_edit_status
 from portfolio.selectors.status import initiative_status_reports
 from portfolio.services.status import save_status_report
 
 PUBLISH = "publiser"
-
-
-def can_edit_status(request: HtmxRequest, initiative: Initiative) -> bool:
-    """The pådriver, the portfolio board and administrators write status reports."""
-    return request.membership.has_role(Role.BOARD) or initiative.owner_id == request.user.pk
 
 
 def _initiative(request: HtmxRequest, pk: int) -> Initiative:
@@ -48,7 +43,7 @@ def _initiative(request: HtmxRequest, pk: int) -> Initiative:
 def status_reports(request: HtmxRequest, pk: int) -> HttpResponse:
     """The initiative's reports, newest first; drafts only for those who may edit them."""
     initiative = _initiative(request, pk)
-    editor = can_edit_status(request, initiative)
+    editor = may_edit_status(initiative, request.user, request.membership)
     reports = initiative_status_reports(initiative=initiative, include_drafts=editor)
     return render(
         request,
@@ -60,7 +55,7 @@ def status_reports(request: HtmxRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_new(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
-    if not can_edit_status(request, initiative):
+    if not may_edit_status(initiative, request.user, request.membership):
         raise PermissionDenied
     latest = initiative_status_reports(initiative=initiative, include_drafts=False)
     previous = latest.first()
@@ -81,7 +76,7 @@ def status_edit(request: HtmxRequest, pk: int, report_pk: int) -> HttpResponse:
     report = get_object_or_404(
         StatusReport.objects.select_related("created_by"), initiative=initiative, pk=report_pk
     )
-    editor = can_edit_status(request, initiative)
+    editor = may_edit_status(initiative, request.user, request.membership)
     if report.is_published:
         if request.method == "POST":
             return _published(request, initiative, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import struct
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,9 +24,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
-from ideas.attachments import AttachmentForm, check_upload, clean_name
+from ideas.forms import AttachmentForm
 from ideas.models import Attachment, Idea, IdeaStatus
 from ideas.services import add_attachment, delete_attachment
+from ideas.uploads import check_upload, clean_name
 from portal.models import DomainEvent, User
 
 ClientFor = Callable[[User | None], Client]
@@ -340,6 +343,75 @@ def test_service_checks_the_upload_itself(idea: Idea, alice: User, media_root: P
     with pytest.raises(ValidationError):
         attach(idea, alice, "bilde.pdf", png_bytes())
     assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+# Storage that cannot write
+
+
+def failing_save(error: OSError) -> Callable[..., str]:
+    def save(*args: object, **kwargs: object) -> str:
+        raise error
+
+    return save
+
+
+STORAGE_ERRORS = [
+    pytest.param(OSError(errno.ENOSPC, "No space left on device"), id="disk-full"),
+    pytest.param(PermissionError(errno.EACCES, "Permission denied"), id="no-permission"),
+]
+NOT_STORED = "Filen kunne ikke lagres på serveren (lagringen er full eller utilgjengelig)."
+
+
+@pytest.mark.parametrize("error", STORAGE_ERRORS)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_file_the_storage_cannot_write_gets_a_message_at_the_field(
+    error: OSError,
+    htmx: bool,
+    idea: Idea,
+    alice: User,
+    client_for: ClientFor,
+    media_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_save(error))  # the default storage
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(alice).post(
+        upload_url(idea), {"file": SimpleUploadedFile("plan.pdf", pdf_bytes())}, **headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps 2xx only: the message must reach the field
+    assert NOT_STORED in html
+    assert 'id="id_file_error"' in html
+    assert 'aria-invalid="true"' in html
+    if htmx:
+        assert html.lstrip().startswith('<section id="attachments"')
+    else:
+        assert "<html" in html  # without JavaScript: a page of its own
+    assert not Attachment.objects.exists()
+    assert not DomainEvent.objects.filter(action="attachment.added").exists()
+    assert stored_files(media_root) == []
+
+
+def test_file_is_removed_when_the_row_cannot_be_saved(
+    idea: Idea, alice: User, media_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_event(**kwargs: object) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("ideas.services.record_event", broken_event)
+    with pytest.raises(RuntimeError):
+        attach(idea, alice)
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_attaching_refuses_to_run_inside_a_callers_transaction(
+    idea: Idea, alice: User, media_root: Path
+) -> None:
+    # Inside a caller's transaction a later rollback would strand the stored file.
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        attach(idea, alice)
     assert stored_files(media_root) == []
 
 

@@ -120,7 +120,6 @@ ACCESS_TABLE: dict[str, Row] = {
     "ideas:list": PAGE,
     "ideas:mine": PAGE,
     "ideas:create": PAGE,
-    "ideas:inbox": BOARD_ONLY,
     # Triage and board meetings: the board and administrators decide; closing is POST only.
     # Another organisation's idea or meeting is 404 (tests/portfolio/test_triage.py and
     # test_meetings.py: an outsider here is staff and stops at the role).

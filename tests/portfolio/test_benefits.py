@@ -867,8 +867,9 @@ def test_the_benefit_plan_pdf(
     assert response["Content-Disposition"].startswith(
         f'inline; filename="gevinstrealiseringsplan-{initiative.pk}-'
     )
-    assert response.content.startswith(b"%PDF")
-    text = pdf_text(response.content)
+    pdf = response.getvalue()  # streamed: read once
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
     assert "Gevinstrealiseringsplan" in text
     assert "Nittedal kommune" in text
     assert "kr 250 000" in text

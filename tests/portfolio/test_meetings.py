@@ -476,7 +476,7 @@ def test_minutes_pdf_is_an_a4_document_with_the_decisions(
     assert response["Content-Disposition"] == (
         'inline; filename="protokoll-portefoljestyret-2026-03-05.pdf"'
     )
-    pdf = response.content
+    pdf = response.getvalue()
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     assert "Nittedal kommune" in text  # the header of every page

@@ -15,24 +15,15 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import Any
 
 import puremagic
-from django import forms
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.csp import CSP
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from ideas.models import Attachment, Idea, IdeaStatus
-from portal.forms import DesignsystemetFormMixin
-from portal.models import Membership, Role, User
 
 MAX_NAME_LENGTH = 255
 MEGABYTE = 1024 * 1024
@@ -131,8 +122,6 @@ OOXML_MAIN_TYPES = {
 }
 ODF_MIMETYPES = {kind.content_type.encode(): kind for kind in (ODT, ODS)}
 CONTENT_TYPE_ATTRIBUTE = re.compile(rb'ContentType="([^"]+)"')
-# Should a browser ever render a download, it gets no scripts, no plugins and no origin.
-DOWNLOAD_CSP: dict[str, Any] = {"default-src": [CSP.NONE], "sandbox": True}
 
 
 def format_megabytes(size: int) -> str:
@@ -220,6 +209,15 @@ def _is_plain_text(data: bytes) -> bool:
 
 def check_upload(upload: UploadedFile[bytes]) -> FileKind:
     """The kind of an acceptable upload, or a ValidationError that says why it is refused."""
+    extension = _check_name_and_size(upload)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return _check_content(data, extension)
+
+
+def _check_name_and_size(upload: UploadedFile[bytes]) -> str:
+    """The upload's extension, once its name, size and extension are acceptable."""
     name = clean_name(upload.name or "")
     size = upload.size or 0
     if len(name) > MAX_NAME_LENGTH:
@@ -240,8 +238,7 @@ def check_upload(upload: UploadedFile[bytes]) -> FileKind:
             },
         )
     extension = os.path.splitext(name)[1].lower()
-    expected = KIND_BY_EXTENSION.get(extension)
-    if expected is None:
+    if extension not in KIND_BY_EXTENSION:
         message = (
             gettext("Filtypen %(extension)s er ikke tillatt. Tillatte typer: %(allowed)s.")
             if extension
@@ -252,10 +249,12 @@ def check_upload(upload: UploadedFile[bytes]) -> FileKind:
             code="extension",
             params={"extension": extension, "allowed": ALLOWED_TYPES_TEXT},
         )
+    return extension
 
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
+
+def _check_content(data: bytes, extension: str) -> FileKind:
+    """The kind the extension promises, if the bytes are that kind."""
+    expected = KIND_BY_EXTENSION[extension]
     detected = detect_kind(data)
     if detected is expected:
         return expected
@@ -291,50 +290,14 @@ def validate_attachment(upload: UploadedFile[bytes]) -> None:
     check_upload(upload)
 
 
-def is_board_member(user: User, idea: Idea) -> bool:
-    membership = Membership.objects.filter(
-        user_id=user.pk, organisation_id=idea.organisation_id
-    ).first()
-    return membership is not None and membership.has_role(Role.BOARD)
-
-
-def may_add_attachment(
-    idea: Idea, user: AbstractBaseUser | AnonymousUser, *, is_board: bool
-) -> bool:
-    """The submitter while they may edit the idea; the board on any idea it can see."""
-    if idea.submitter_id == user.pk and idea.is_editable_by(user, is_board=False):
-        return True
-    return is_board and idea.status != IdeaStatus.DRAFT
-
-
-def may_delete_attachment(
-    attachment: Attachment, user: AbstractBaseUser | AnonymousUser, *, is_board: bool
-) -> bool:
-    return is_board or attachment.uploaded_by_id == user.pk
-
-
-class AttachmentForm(DesignsystemetFormMixin, forms.Form):
-    """Validates one upload; `add_attachment` checks it again before storing it."""
-
-    file = forms.FileField(
-        label=_("Legg ved en fil"),
-        max_length=MAX_NAME_LENGTH,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        validators=[validate_attachment],
-        error_messages={
-            "required": _("Velg en fil å legge ved."),
-            "empty": _("Filen er tom."),
-            "invalid": _("Skjemaet kom uten fil. Prøv igjen."),
-            "missing": _("Skjemaet kom uten fil. Prøv igjen."),
-            "max_length": _(
-                "Filnavnet har %(length)d tegn. Gi filen et navn på høyst %(max)d tegn."
-            ),
-        },
+def storage_failed() -> ValidationError:
+    """What the uploader reads when the server could not write the file (disk full, no
+    permission): not their fault, and nothing they did is lost but the upload itself."""
+    return ValidationError(
+        gettext(
+            "Filen kunne ikke lagres på serveren (lagringen er full eller utilgjengelig). "
+            "Det er ikke noe galt med filen. Prøv igjen senere, eller si fra til en "
+            "administrator hvis det skjer igjen."
+        ),
+        code="not_stored",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The limit is a setting; say the one in force.
-        self.fields["file"].help_text = gettext(
-            "Høyst %(max)s MB. Tillatte typer: %(allowed)s."
-        ) % {"max": format_megabytes(settings.ATTACHMENT_MAX_BYTES), "allowed": ALLOWED_TYPES_TEXT}
