@@ -19,6 +19,7 @@ from ideas.models import (
     Tag,
     ValueType,
 )
+from portal.concurrency import VersionField
 from portal.forms import DesignsystemetFormMixin
 from portal.models import Organisation, Unit
 
@@ -63,6 +64,8 @@ class DescribedCheckboxes(DescribedRadioSelect):
 
 class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
     """The idea, guided by KS' method. `draft=True` relaxes what a draft may leave out."""
+
+    versjon = VersionField()  # the idea's version when editing (the template's hidden input)
 
     tags_text = forms.CharField(
         label=_("Stikkord"),

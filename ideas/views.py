@@ -23,6 +23,7 @@ from ideas.attachments import (
 from ideas.forms import CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Attachment, Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
 from portal.access import role_required
+from portal.concurrency import StaleVersion, VersionForm
 from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
@@ -156,7 +157,7 @@ def idea_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST" or not form.is_valid():
         return _form_response(request, form, idea)
-    version = _posted_version(request)
+    version = form.cleaned_data["versjon"]
     try:
         if idea.status == IdeaStatus.DRAFT and action == "send":
             idea = services.submit_draft(
@@ -171,7 +172,7 @@ def idea_edit(request: HtmxRequest, pk: int) -> HttpResponse:
         idea = services.update_idea(
             idea=idea, actor=request.user, expected_version=version, **form.service_fields()
         )
-    except services.IdeaConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(
@@ -192,11 +193,6 @@ def _saved(request: HtmxRequest, autosave_key: str, text: str) -> None:
     messages.success(request, text, extra_tags=f"autosave:{autosave_key}")
 
 
-def _posted_version(request: HtmxRequest) -> int:
-    version = request.POST.get("versjon", "")
-    return int(version) if version.isdigit() else 0
-
-
 def _last_editor(idea: Idea) -> str:
     return last_actor(idea, _("ukjent"))
 
@@ -208,9 +204,9 @@ def idea_withdraw(request: HtmxRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         services.withdraw_idea(
-            idea=idea, actor=request.user, expected_version=_posted_version(request)
+            idea=idea, actor=request.user, expected_version=VersionForm.posted(request.POST)
         )
-    except services.IdeaConflict:
+    except StaleVersion:
         messages.error(request, _("Idéen ble endret mens du så på den. Se over og prøv igjen."))
     except ValueError:
         messages.error(request, _("Idéen er allerede avsluttet."))

@@ -25,10 +25,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.events import history_for
+from portal.concurrency import StaleVersion
+from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
-from portal.models import DomainEvent, Role
-from portfolio.exceptions import BenefitConflict
+from portal.models import Role
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.pdf import render_pdf, static_base_url
@@ -191,11 +191,6 @@ def _benefit_fragment(
     return render(request, "portfolio/benefit_saved.html", context)
 
 
-def _posted_version(request: HtmxRequest) -> int:
-    version = request.POST.get("versjon", "")
-    return int(version) if version.isdigit() else 0
-
-
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
@@ -226,10 +221,10 @@ def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
         update_benefit(
             benefit=benefit,
             actor=request.user,
-            expected_version=_posted_version(request),
+            expected_version=form.cleaned_data["versjon"],
             **form.service_fields(),
         )
-    except BenefitConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(
@@ -246,18 +241,13 @@ def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 def _last_benefit_editor(benefit: Benefit) -> str:
-    event: DomainEvent | None = (
-        DomainEvent.objects.filter(
-            subject_type=Initiative._meta.label_lower,
-            subject_id=benefit.initiative_id,
-            action__in=["benefit.added", "benefit.edited"],
-            after__benefit=benefit.pk,
-        )
-        .select_related("actor")
-        .order_by("-occurred_at", "-id")
-        .first()
+    # Benefit events are on the initiative's history; this benefit's carry its id.
+    return last_actor(
+        benefit.initiative,
+        _("En annen"),
+        action__in=["benefit.added", "benefit.edited"],
+        after__benefit=benefit.pk,
     )
-    return str(event.actor) if event and event.actor else _("En annen")
 
 
 @require_http_methods(["GET", "POST"])

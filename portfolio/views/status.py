@@ -18,9 +18,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.concurrency import StaleVersion
 from portal.http import HtmxRequest
 from portal.models import Role
-from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.exceptions import StatusReportPublished
 from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, StatusReport
 from portfolio.selectors.status import initiative_status_reports
@@ -130,7 +131,7 @@ def _save(
     except StatusReportPublished:
         assert report is not None
         return _published(request, initiative, report)
-    except StatusReportConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(
