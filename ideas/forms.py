@@ -28,6 +28,7 @@ from ideas.uploads import (
     format_megabytes,
     validate_attachment,
 )
+from portal.concurrency import VersionField
 from portal.forms import (
     DescribedCheckboxes,
     DescribedRadioSelect,
@@ -51,6 +52,8 @@ REQUIRED_ON_SUBMIT = ("question", "need", "innovation_type", "unit")
 
 class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
     """The idea, guided by KS' method. `draft=True` relaxes what a draft may leave out."""
+
+    versjon = VersionField()  # the idea's version when editing (the template's hidden input)
 
     tags_text = forms.CharField(
         label=_("Stikkord"),

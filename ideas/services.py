@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from ideas.models import (
     Tag,
 )
 from ideas.notifications import notify_followers
+from portal.concurrency import lock_at_version
 from portal.events import record_event, snapshot
 from portal.models import Membership, Organisation, Unit, User
 
@@ -54,14 +56,6 @@ IDEA_EVENT_FIELDS = (
 )
 RELATION_FIELDS = ("secondary_types", "strategic_goals", "sustainability_goals")
 SCALAR_FIELDS = frozenset(IDEA_EVENT_FIELDS) - {"status"}
-
-
-class IdeaConflict(Exception):
-    """Someone else saved the idea after the form was loaded; nothing was overwritten."""
-
-    def __init__(self, current: Idea) -> None:
-        super().__init__(f"Idea {current.pk} is at version {current.version}.")
-        self.current = current
 
 
 class IncompleteIdea(ValueError):
@@ -201,17 +195,16 @@ def save_draft(*, organisation: Organisation, submitter: User, title: str, **fie
     return idea
 
 
-def _lock(idea: Idea, expected_version: int) -> Idea:
-    current = Idea.objects.select_for_update().get(pk=idea.pk)
-    if current.version != expected_version:
-        raise IdeaConflict(current)
-    return current
+def lock_idea(*, idea: Idea, expected_version: int) -> Idea:
+    """The idea locked until the transaction ends, if still at `expected_version`; else
+    StaleVersion (someone saved or decided it meanwhile) or RowBusy (locked too long)."""
+    return lock_at_version(Idea.objects.all(), pk=idea.pk, expected=expected_version)
 
 
 @transaction.atomic
 def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any) -> Idea:
-    """Save an edit if nobody else saved since `expected_version`; else IdeaConflict."""
-    current = _lock(idea, expected_version)
+    """Save an edit if nobody else saved since `expected_version`; else StaleVersion."""
+    current = lock_idea(idea=idea, expected_version=expected_version)
     before = idea_state(current)
     _apply(current, current.organisation, fields)
     if current.status != IdeaStatus.DRAFT:
@@ -236,7 +229,7 @@ def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any
 @transaction.atomic
 def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: Any) -> Idea:
     """Save the last edits of a draft and send it to the board's inbox."""
-    current = _lock(idea, expected_version)
+    current = lock_idea(idea=idea, expected_version=expected_version)
     if current.status != IdeaStatus.DRAFT:
         raise ValueError("Only drafts can be submitted.")
     before = idea_state(current)
@@ -264,7 +257,7 @@ def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: An
 @transaction.atomic
 def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
     """The submitter takes the idea back. It stays readable, with its history."""
-    current = _lock(idea, expected_version)
+    current = lock_idea(idea=idea, expected_version=expected_version)
     if current.status in CLOSED_STATUSES:
         raise ValueError("The idea is already closed.")
     before = {"status": current.status}
@@ -281,6 +274,57 @@ def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
     )
     notify_status_change(current, actor)
     return current
+
+
+@transaction.atomic
+def close_idea(*, idea: Idea, actor: User, status: IdeaStatus, reason: str = "") -> Idea:
+    """Settle the board's decision on the idea: its new status, when it was first triaged
+    and a new version, then tell the submitter and followers (with `reason`, for a
+    rejection). The caller holds the lock (`lock_idea`) and records the decision's event."""
+    idea.status = status
+    idea.triaged_at = idea.triaged_at or timezone.now()
+    idea.version += 1
+    idea.save(update_fields=["status", "triaged_at", "version", "updated_at"])
+    if reason:
+        notify_followers(
+            idea=idea,
+            actor=actor,
+            message=_("Status for «%(title)s» er nå: %(status)s. Begrunnelse: %(reason)s")
+            % {"title": idea.title, "status": idea.get_status_display(), "reason": reason},
+        )
+    else:
+        notify_status_change(idea, actor)
+    return idea
+
+
+@transaction.atomic
+def transfer_followers(*, source: Idea, target: Idea) -> None:
+    """Followers and supporters of `source` follow and support `target` too (a merge); who
+    already did keeps one row, and the target's counters are counted again."""
+    followers = Follow.objects.filter(idea=source).exclude(
+        user__in=Follow.objects.filter(idea=target).values("user")
+    )
+    Follow.objects.bulk_create(Follow(idea=target, user_id=f.user_id) for f in followers)
+    supporters = Support.objects.filter(idea=source).exclude(
+        user__in=Support.objects.filter(idea=target).values("user")
+    )
+    Support.objects.bulk_create(Support(idea=target, user_id=s.user_id) for s in supporters)
+    _recount(target)
+
+
+def _recount(idea: Idea) -> None:
+    """Set the idea's counters from the rows themselves, in one UPDATE: a counter bumped by
+    F() drifts when two requests race or a merge copies rows; a count cannot."""
+
+    def count(model: type[Support] | type[Comment], **filters: Any) -> Subquery:
+        rows = model.objects.filter(idea=OuterRef("pk"), **filters).order_by()
+        return Subquery(rows.values("idea").annotate(n=Count("pk")).values("n")[:1])
+
+    Idea.objects.filter(pk=idea.pk).update(
+        support_count=Coalesce(count(Support), 0),
+        comment_count=Coalesce(count(Comment, deleted_at__isnull=True), 0),
+    )
+    idea.refresh_from_db(fields=["support_count", "comment_count"])
 
 
 def notify_status_change(idea: Idea, actor: User | None) -> None:
@@ -321,8 +365,7 @@ def add_comment(*, idea: Idea, author: User, body: str) -> Comment:
     comment = Comment(idea=idea, author=author, body=body)
     comment.full_clean()
     comment.save()
-    Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
-    idea.refresh_from_db(fields=["comment_count"])
+    _recount(idea)
     record_event(
         organisation=idea.organisation,
         actor=author,
@@ -378,9 +421,8 @@ def delete_comment(*, comment: Comment, actor: User) -> Comment:
     current.body = ""
     current.deleted_at = timezone.now()
     current.save(update_fields=["body", "deleted_at"])
-    Idea.objects.filter(pk=current.idea_id).update(comment_count=F("comment_count") - 1)
     # The caller's idea (comment.idea) shows the new count too.
-    comment.idea.refresh_from_db(fields=["comment_count"])
+    _recount(comment.idea)
     record_event(
         organisation=current.idea.organisation,
         actor=actor,
@@ -401,11 +443,12 @@ def support_idea(*, idea: Idea, user: User) -> bool:
     _refuse_drafts(idea)
     _support, created = Support.objects.get_or_create(idea=idea, user=user)
     if created:
-        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+        _recount(idea)
         record_event(
             organisation=idea.organisation, actor=user, action="idea.supported", subject=idea
         )
-    idea.refresh_from_db(fields=["support_count"])
+    else:
+        idea.refresh_from_db(fields=["support_count"])
     return created
 
 
@@ -414,11 +457,12 @@ def unsupport_idea(*, idea: Idea, user: User) -> bool:
     """Take one's support back; returns whether there was any to take back."""
     deleted, _by_model = Support.objects.filter(idea=idea, user=user).delete()
     if deleted:
-        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+        _recount(idea)
         record_event(
             organisation=idea.organisation, actor=user, action="idea.unsupported", subject=idea
         )
-    idea.refresh_from_db(fields=["support_count"])
+    else:
+        idea.refresh_from_db(fields=["support_count"])
     return bool(deleted)
 
 

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas import exports, permissions, search, selectors, services
 from ideas.forms import AttachmentForm, CommentForm, IdeaFilterForm, IdeaForm
 from ideas.models import Comment, Idea, IdeaQuerySet, IdeaStatus, ValueType
+from portal.concurrency import StaleVersion, VersionForm
 from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
 from portal.pagination import CappedPaginator
-from portal.params import parse_id, parse_int
+from portal.params import parse_id
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -138,7 +139,7 @@ def idea_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST" or not form.is_valid():
         return _form_response(request, form, idea)
-    version = _posted_version(request)
+    version = form.cleaned_data["versjon"]
     try:
         if idea.status == IdeaStatus.DRAFT and action == "send":
             idea = services.submit_draft(
@@ -153,7 +154,7 @@ def idea_edit(request: HtmxRequest, pk: int) -> HttpResponse:
         idea = services.update_idea(
             idea=idea, actor=request.user, expected_version=version, **form.service_fields()
         )
-    except services.IdeaConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(
@@ -174,11 +175,6 @@ def _saved(request: HtmxRequest, autosave_key: str, text: str) -> None:
     messages.success(request, text, extra_tags=f"autosave:{autosave_key}")
 
 
-def _posted_version(request: HtmxRequest) -> int:
-    # A missing or tampered version matches no row's version: the save is a conflict.
-    return parse_int(request.POST.get("versjon"), default=0)
-
-
 def _last_editor(idea: Idea) -> str:
     return last_actor(idea, _("ukjent"))
 
@@ -190,9 +186,9 @@ def idea_withdraw(request: HtmxRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         services.withdraw_idea(
-            idea=idea, actor=request.user, expected_version=_posted_version(request)
+            idea=idea, actor=request.user, expected_version=VersionForm.posted(request.POST)
         )
-    except services.IdeaConflict:
+    except StaleVersion:
         messages.error(request, _("Idéen ble endret mens du så på den. Se over og prøv igjen."))
     except ValueError:
         messages.error(request, _("Idéen er allerede avsluttet."))

@@ -59,7 +59,10 @@ def history_for(subject: models.Model) -> models.QuerySet[DomainEvent]:
     ).select_related("actor")
 
 
-def last_actor(subject: models.Model, default: str) -> str:
-    """Who changed the object last, for «X saved it while you were typing» messages."""
-    event = history_for(subject).order_by("-occurred_at", "-id").first()
+def last_actor(subject: models.Model, default: str, **filters: Any) -> str:
+    """Who changed the object last, for «X saved it while you were typing» messages.
+
+    `filters` narrow the events (for a benefit: its events on the initiative's history).
+    """
+    event = history_for(subject).filter(**filters).order_by("-occurred_at", "-id").first()
     return str(event.actor) if event and event.actor else default

@@ -66,18 +66,3 @@ class StrictIntegerField(forms.IntegerField):
         if re.fullmatch(r"-?[0-9]{1,20}", text) is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)
-
-
-class VersionField(forms.IntegerField):
-    """The hidden version a form was loaded at (optimistic concurrency).
-
-    A value that cannot be a version (tampered, «²», «-1», 20 digits) reads as 0, which no
-    row has, so the save is refused as a stale version with the usual conflict message:
-    an error at a hidden field would be a message the user cannot see."""
-
-    widget = forms.HiddenInput
-
-    def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
-            return None
-        return parse_int(value, default=0)

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.VaryOnHtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After MessageMiddleware: a row locked too long elsewhere becomes «prøv igjen».
+    "portal.concurrency.RowBusyMiddleware",
 ]
 
 FORM_RENDERER = "portal.forms.FormRenderer"
@@ -116,6 +118,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Bounded waits (PostgreSQL only): a row locked elsewhere gives up after DB_LOCK_TIMEOUT_MS
+# (portal.concurrency turns that into «prøv igjen»), and no query holds a web worker longer
+# than DB_STATEMENT_TIMEOUT_MS. The Celery worker gets a longer statement timeout from its
+# own environment (docker-compose.yml); 0 turns a limit off.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 3000)} "
+        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from portfolio.models import (
-    Benefit,
-    Initiative,
-    Phase,
-    StatusReport,
-)
+from portfolio.models import Phase
 from portfolio.selectors.phases import PhaseUsage
-
-
-class InitiativeConflict(Exception):
-    """Someone else moved or changed the initiative since it was shown; nothing was saved."""
-
-    def __init__(self, current: Initiative) -> None:
-        super().__init__(f"Initiative {current.pk} is at version {current.version}.")
-        self.current = current
 
 
 class ChecklistIncomplete(ValueError):
@@ -43,21 +30,5 @@ class ChecklistItemInUse(ValueError):
     """The checkpoint has been answered when an initiative left the phase; the answer stays."""
 
 
-class BenefitConflict(Exception):
-    """Someone else saved the benefit since the form was loaded; nothing was overwritten."""
-
-    def __init__(self, current: Benefit) -> None:
-        super().__init__(f"Benefit {current.pk} is at version {current.version}.")
-        self.current = current
-
-
 class StatusReportPublished(ValueError):
     """A published status report is history: it is not changed, a new one is written."""
-
-
-class StatusReportConflict(Exception):
-    """Someone else saved the draft since the form was loaded; nothing was overwritten."""
-
-    def __init__(self, current: StatusReport) -> None:
-        super().__init__(f"Status report {current.pk} is at version {current.version}.")
-        self.current = current

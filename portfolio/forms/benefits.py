@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from ideas.models import ValueType
+from portal.concurrency import VersionField
 from portal.forms import DescribedCheckboxes, DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import Organisation, User
 from portal.numbers import NorwegianDecimalField
@@ -90,6 +91,8 @@ class BenefitForm(DesignsystemetFormMixin, forms.Form):
 
     Amounts and hours are typed the Norwegian way («kr 250 000», «1 200,5»).
     """
+
+    versjon = VersionField()  # the benefit's version when editing (the template's hidden input)
 
     description = forms.CharField(
         label=_("Beskrivelse av gevinsten"),

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import InnovationType, StrategicGoal
+from portal.concurrency import VersionField
 from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin, QueryFilterForm
 from portal.models import Organisation, Unit, User
-from portal.params import VersionField
 from portfolio.models import (
     ChecklistAnswerKind,
     ChecklistItem,

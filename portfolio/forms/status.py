@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from portal.concurrency import VersionField
 from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
-from portal.params import VersionField
 from portfolio.forms.benefits import DATE_INVALID, _date_field, _number_field
 from portfolio.models import (
     StatusReport,

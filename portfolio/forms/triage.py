@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
+from portal.concurrency import VersionField
 from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import User
 from portal.params import StrictIntegerField
@@ -108,7 +109,10 @@ class AssessmentForm(TriageForm):
 
 
 class DecisionForm(TriageForm):
-    """What every decision records besides its own fields: the basis and the case number."""
+    """What every decision records besides its own fields: the basis and the case number,
+    and the idea's version the form was loaded at (two decisions at once: one is kept)."""
+
+    versjon = VersionField()
 
     basis = forms.CharField(
         label=_("Begrunnelse (valgfritt)"),
@@ -122,6 +126,16 @@ class DecisionForm(TriageForm):
         max_length=50,
         help_text=_("Saksnummeret i arkivet, for eksempel 2025/1234."),
     )
+
+    def __init__(self, data: Any = None, *, idea: Idea, **kwargs: Any) -> None:
+        super().__init__(data, idea=idea, **kwargs)
+        self.fields["versjon"].initial = idea.version
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as the decision services take it."""
+        fields = dict(self.cleaned_data)
+        fields["expected_version"] = fields.pop("versjon")
+        return fields
 
 
 class AcceptForm(DecisionForm):

@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portal.concurrency import lock_at_version
 from portal.events import record_event, snapshot
 from portal.models import User
-from portfolio.exceptions import BenefitConflict
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -60,9 +60,8 @@ def add_benefit(*, initiative: Initiative, actor: User, **fields: Any) -> Benefi
 def update_benefit(
     *, benefit: Benefit, actor: User, expected_version: int, **fields: Any
 ) -> Benefit:
-    current = Benefit.objects.select_for_update(of=("self",)).get(pk=benefit.pk)
-    if current.version != expected_version:
-        raise BenefitConflict(current)
+    """Save an edit if nobody else saved since `expected_version`; else StaleVersion."""
+    current = lock_at_version(Benefit.objects.all(), pk=benefit.pk, expected=expected_version)
     before = _benefit_state(current)
     for name, value in fields.items():
         if name not in BENEFIT_FIELDS:

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.concurrency import lock_at_version
 from portal.events import record_event
 from portal.models import User
-from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
+from portfolio.exceptions import ChecklistIncomplete
 from portfolio.models import (
     ChecklistAnswer,
     ChecklistAnswerKind,
@@ -35,13 +36,9 @@ def move_initiative(
 
     `answers` maps each open checkpoint of the phase being left to (answer, comment):
     «Ikke relevant» and «Fortsatt åpen» need a comment. A stale `expected_version` raises
-    InitiativeConflict; missing answers raise ChecklistIncomplete. Nothing is saved then.
+    StaleVersion; missing answers raise ChecklistIncomplete. Nothing is saved then.
     """
-    # Lock the row alone: with joins in a FOR UPDATE, PostgreSQL re-checks the join against
-    # the old phase row after waiting for a concurrent move, and the row would vanish.
-    current = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if current.version != expected_version:
-        raise InitiativeConflict(current)
+    current = lock_at_version(Initiative.objects.all(), pk=initiative.pk, expected=expected_version)
     if to_phase.organisation_id != current.organisation_id or to_phase.kind == PhaseKind.INBOX:
         raise ValueError("Move to one of the organisation's phases on the board.")
     if to_phase.pk == current.phase_id:

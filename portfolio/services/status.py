@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.concurrency import StaleVersion, lock_row
 from portal.events import record_event
 from portal.models import User
-from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.exceptions import StatusReportPublished
 from portfolio.models import (
     Initiative,
     StatusReport,
@@ -47,7 +48,7 @@ def save_status_report(
 
     A published report is history and is not edited again (StatusReportPublished): write a
     new one. A draft saved by someone else since `expected_version` raises
-    StatusReportConflict; invalid values raise ValidationError. Nothing is saved then.
+    StaleVersion; invalid values raise ValidationError. Nothing is saved then.
     """
     unknown = set(fields) - set(StatusReport.EDITABLE_FIELDS)
     if unknown:
@@ -56,13 +57,13 @@ def save_status_report(
         report = StatusReport(initiative=initiative, created_by=actor)
     else:
         # Read again under a lock: the draft may have been published or saved meanwhile.
-        report = StatusReport.objects.select_for_update().get(pk=report.pk)
+        report = lock_row(StatusReport.objects.all(), pk=report.pk)
         if report.initiative_id != initiative.pk:
             raise ValueError("The status report belongs to another initiative.")
         if report.published_at is not None:
             raise StatusReportPublished("A published status report cannot be changed.")
         if expected_version is not None and report.version != expected_version:
-            raise StatusReportConflict(report)
+            raise StaleVersion(report)
         report.version += 1
     for name, value in fields.items():
         setattr(report, name, value)

@@ -7,11 +7,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ideas.models import Follow, Idea, IdeaStatus, Support
-from ideas.notifications import notify_followers
-from ideas.services import notify_status_change
+from ideas.models import Idea, IdeaStatus
+from ideas.services import close_idea, lock_idea, transfer_followers
+from portal.concurrency import lock_row
 from portal.events import record_event
 from portal.models import User
 from portfolio.exceptions import NotDecidable
@@ -73,14 +72,20 @@ def assess_idea(
     return assessment
 
 
-def _lock_decidable(idea: Idea) -> Idea:
-    current = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
+def _lock_decidable(idea: Idea, expected_version: int | None) -> Idea:
+    """The idea locked at the version the board member saw: of two decisions taken at once
+    the second raises StaleVersion, so exactly one is recorded. The views always pass the
+    version their form carried; scripts and the demo seed (None) decide on the idea as is."""
+    if expected_version is None:
+        current = lock_row(Idea.objects.all(), pk=idea.pk)
+    else:
+        current = lock_idea(idea=idea, expected_version=expected_version)
     if current.status not in Decision.DECIDABLE:
         raise NotDecidable(f"Idea {idea.pk} is {current.status}.")
     return current
 
 
-def _close_decision(
+def _record_decision(
     *,
     idea: Idea,
     actor: User,
@@ -91,14 +96,10 @@ def _close_decision(
     meeting: Meeting | None,
     **extra: Any,
 ) -> Decision:
-    """Store the decision, set the idea's status, record the event and tell the followers."""
+    """Store the decision, close the idea (ideas.services), and record the event."""
     if meeting is not None and meeting.organisation_id != idea.organisation_id:
         raise ValueError("The meeting belongs to another organisation.")
     before = {"status": idea.status}
-    idea.status = status
-    idea.triaged_at = idea.triaged_at or timezone.now()
-    idea.version += 1
-    idea.save(update_fields=["status", "triaged_at", "version", "updated_at"])
     decision = Decision.objects.create(
         organisation=idea.organisation,
         idea=idea,
@@ -126,16 +127,13 @@ def _close_decision(
         before=before,
         after=after,  # DomainEvent's JSON encoder writes dates as ISO text
     )
-    if kind == DecisionKind.REJECT:
-        # The submitter is told why, in the notification itself.
-        notify_followers(
-            idea=idea,
-            actor=actor,
-            message=_("Status for «%(title)s» er nå: %(status)s. Begrunnelse: %(reason)s")
-            % {"title": idea.title, "status": idea.get_status_display(), "reason": basis},
-        )
-    else:
-        notify_status_change(idea, actor)
+    # The submitter of a rejected idea is told why, in the notification itself.
+    close_idea(
+        idea=idea,
+        actor=actor,
+        status=status,
+        reason=basis if kind == DecisionKind.REJECT else "",
+    )
     return decision
 
 
@@ -144,6 +142,7 @@ def accept_idea(
     *,
     idea: Idea,
     actor: User,
+    expected_version: int | None = None,
     phase: Phase,
     owner: User | None,
     role: MunicipalRole,
@@ -155,8 +154,8 @@ def accept_idea(
     """Accept the idea into a phase: it becomes an initiative on the board."""
     if phase.organisation_id != idea.organisation_id or phase.kind != PhaseKind.ACTIVE:
         raise ValueError("Accept into one of the organisation's active phases.")
-    current = _lock_decidable(idea)
-    _close_decision(
+    current = _lock_decidable(idea, expected_version)
+    _record_decision(
         idea=current,
         actor=actor,
         status=IdeaStatus.ACCEPTED,
@@ -198,14 +197,15 @@ def park_idea(
     *,
     idea: Idea,
     actor: User,
+    expected_version: int | None = None,
     revisit_on: date,
     basis: str = "",
     case_number: str = "",
     meeting: Meeting | None = None,
 ) -> Decision:
     """«Vente og se»: the idea waits, with a date to look at it again."""
-    current = _lock_decidable(idea)
-    return _close_decision(
+    current = _lock_decidable(idea, expected_version)
+    return _record_decision(
         idea=current,
         actor=actor,
         status=IdeaStatus.PARKED,
@@ -222,6 +222,7 @@ def reject_idea(
     *,
     idea: Idea,
     actor: User,
+    expected_version: int | None = None,
     basis: str,
     case_number: str = "",
     meeting: Meeting | None = None,
@@ -229,8 +230,8 @@ def reject_idea(
     """Reject with a reason, which the submitter is told."""
     if not basis.strip():
         raise ValueError("A rejection needs a reason.")
-    current = _lock_decidable(idea)
-    return _close_decision(
+    current = _lock_decidable(idea, expected_version)
+    return _record_decision(
         idea=current,
         actor=actor,
         status=IdeaStatus.REJECTED,
@@ -246,6 +247,7 @@ def merge_idea(
     *,
     idea: Idea,
     actor: User,
+    expected_version: int | None = None,
     into: Idea,
     basis: str = "",
     case_number: str = "",
@@ -254,19 +256,10 @@ def merge_idea(
     """Merge a duplicate into another idea; its followers and supporters come along."""
     if into.pk == idea.pk or into.organisation_id != idea.organisation_id:
         raise ValueError("Merge into another idea of the same organisation.")
-    current = _lock_decidable(idea)
-    target = Idea.objects.select_for_update(of=("self",)).get(pk=into.pk)
-    followers = Follow.objects.filter(idea=current).exclude(
-        user__in=Follow.objects.filter(idea=target).values("user")
-    )
-    Follow.objects.bulk_create(Follow(idea=target, user_id=f.user_id) for f in followers)
-    supporters = Support.objects.filter(idea=current).exclude(
-        user__in=Support.objects.filter(idea=target).values("user")
-    )
-    Support.objects.bulk_create(Support(idea=target, user_id=s.user_id) for s in supporters)
-    target.support_count = Support.objects.filter(idea=target).count()
-    target.save(update_fields=["support_count"])
-    return _close_decision(
+    current = _lock_decidable(idea, expected_version)
+    target = lock_row(Idea.objects.all(), pk=into.pk)
+    transfer_followers(source=current, target=target)
+    return _record_decision(
         idea=current,
         actor=actor,
         status=IdeaStatus.MERGED,

@@ -23,13 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.events import history_for
+from portal.concurrency import StaleVersion
+from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
-from portal.models import DomainEvent
-from portal.params import parse_int
 from portal.pdf import pdf_response
 from portfolio import permissions
-from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.permissions import may_edit_benefits
@@ -159,11 +157,6 @@ def _benefit_fragment(
     return render(request, "portfolio/benefit_saved.html", context)
 
 
-def _posted_version(request: HtmxRequest) -> int:
-    # A missing or tampered version matches no row's version: the save is a conflict.
-    return parse_int(request.POST.get("versjon"), default=0)
-
-
 @require_http_methods(["GET", "POST"])
 def benefit_create(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
@@ -192,10 +185,10 @@ def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
         update_benefit(
             benefit=benefit,
             actor=request.user,
-            expected_version=_posted_version(request),
+            expected_version=form.cleaned_data["versjon"],
             **form.service_fields(),
         )
-    except BenefitConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(
@@ -212,18 +205,13 @@ def benefit_edit(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 def _last_benefit_editor(benefit: Benefit) -> str:
-    event: DomainEvent | None = (
-        DomainEvent.objects.filter(
-            subject_type=Initiative._meta.label_lower,
-            subject_id=benefit.initiative_id,
-            action__in=["benefit.added", "benefit.edited"],
-            after__benefit=benefit.pk,
-        )
-        .select_related("actor")
-        .order_by("-occurred_at", "-id")
-        .first()
+    # Benefit events are on the initiative's history; this benefit's carry its id.
+    return last_actor(
+        benefit.initiative,
+        _("En annen"),
+        action__in=["benefit.added", "benefit.edited"],
+        after__benefit=benefit.pk,
     )
-    return str(event.actor) if event and event.actor else _("En annen")
 
 
 @require_http_methods(["GET", "POST"])

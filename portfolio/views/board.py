@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
+from portal.concurrency import StaleVersion
 from portal.events import last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
 from portal.params import parse_int
-from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
+from portfolio.exceptions import ChecklistIncomplete
 from portfolio.forms.board import BoardFilterForm, MoveForm
 from portfolio.models import Initiative, Phase
 from portfolio.selectors.board import (
@@ -154,7 +155,7 @@ def move(request: HtmxRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["versjon"],
             answers=form.answers(),
         )
-    except InitiativeConflict as conflict:
+    except StaleVersion as conflict:
         return _conflict(request, conflict.current)
     except ChecklistIncomplete as incomplete:
         form.add_checklist_errors(incomplete.errors)

@@ -18,8 +18,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.concurrency import StaleVersion
 from portal.http import HtmxRequest
-from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.exceptions import StatusReportPublished
 from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, StatusReport
 from portfolio.permissions import may_edit_status
@@ -125,7 +126,7 @@ def _save(
     except StatusReportPublished:
         assert report is not None
         return _published(request, initiative, report)
-    except StatusReportConflict as conflict:
+    except StaleVersion as conflict:
         form.add_error(
             None,
             _(

@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from ideas import selectors as idea_selectors
 from ideas.models import Idea
 from portal.access import role_required
+from portal.concurrency import StaleVersion
 from portal.http import HtmxRequest
 from portal.models import Role
 from portal.params import parse_id
@@ -150,10 +151,12 @@ def _accept(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
         return _invalid(request, idea, meeting, form)
     try:
         initiative = accept_idea(
-            idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data
+            idea=idea, actor=request.user, meeting=meeting, **form.service_fields()
         )
     except NotDecidable:
         return _not_decidable(request, idea, meeting)
+    except StaleVersion:
+        return _decided_meanwhile(request, idea, meeting)
     message = _("«%(title)s» er godkjent og lagt i fasen %(phase)s.") % {
         "title": idea.title,
         "phase": initiative.phase.name,
@@ -166,9 +169,11 @@ def _park(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResp
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        park_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+        park_idea(idea=idea, actor=request.user, meeting=meeting, **form.service_fields())
     except NotDecidable:
         return _not_decidable(request, idea, meeting)
+    except StaleVersion:
+        return _decided_meanwhile(request, idea, meeting)
     message = _("«%(title)s» er parkert og kommer tilbake i innboksen %(date)s.") % {
         "title": idea.title,
         "date": form.cleaned_data["revisit_on"].strftime("%d.%m.%Y"),
@@ -181,9 +186,11 @@ def _reject(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        reject_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+        reject_idea(idea=idea, actor=request.user, meeting=meeting, **form.service_fields())
     except NotDecidable:
         return _not_decidable(request, idea, meeting)
+    except StaleVersion:
+        return _decided_meanwhile(request, idea, meeting)
     message = _("«%(title)s» er avvist. Innmelderen får beskjed med begrunnelsen.") % {
         "title": idea.title
     }
@@ -195,9 +202,11 @@ def _merge(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRes
     if not form.is_valid():
         return _invalid(request, idea, meeting, form)
     try:
-        merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.cleaned_data)
+        merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.service_fields())
     except NotDecidable:
         return _not_decidable(request, idea, meeting)
+    except StaleVersion:
+        return _decided_meanwhile(request, idea, meeting)
     message = _("«%(title)s» er slått sammen med «%(target)s».") % {
         "title": idea.title,
         "target": form.cleaned_data["into"].title,
@@ -268,6 +277,23 @@ def _not_decidable(request: HtmxRequest, idea: Idea, meeting: Meeting | None) ->
     }
     if meeting is not None and request.htmx:
         return agenda_item_response(request, meeting, idea.pk, notice=message, failed=True)
+    messages.error(request, message)
+    if meeting is not None:
+        return _to_meeting(request, meeting)
+    return redirect("portfolio:triage_idea", pk=idea.pk)
+
+
+def _decided_meanwhile(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    """Another board member decided (or edited) the idea after this form was loaded: only the
+    first decision is kept. The idea is shown as it is now, 409 for htmx like the board."""
+    message = _(
+        "Noen andre har nettopp behandlet idéen, så vedtaket ditt ble ikke registrert. "
+        "Se over idéen slik den er nå. Prøv igjen om det fortsatt trengs."
+    )
+    if meeting is not None and request.htmx:
+        response = agenda_item_response(request, meeting, idea.pk, notice=message, failed=True)
+        response.status_code = 409
+        return response
     messages.error(request, message)
     if meeting is not None:
         return _to_meeting(request, meeting)

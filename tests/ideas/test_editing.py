@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ideas import services
 from ideas.models import Idea, IdeaStatus, InnovationType, StrategicGoal
+from portal.concurrency import StaleVersion
 from portal.models import DomainEvent, Unit, User
 
 
@@ -129,7 +130,7 @@ def test_editing_records_only_what_changed(idea: Idea, alice: User) -> None:
 def test_a_stale_edit_is_refused_not_overwritten(idea: Idea, alice: User, bob: User) -> None:
     loaded = idea.version
     services.update_idea(idea=idea, actor=bob, expected_version=loaded, title="Styrets tittel")
-    with pytest.raises(services.IdeaConflict):
+    with pytest.raises(StaleVersion):
         services.update_idea(idea=idea, actor=alice, expected_version=loaded, title="Min tittel")
     idea.refresh_from_db()
     assert idea.title == "Styrets tittel"

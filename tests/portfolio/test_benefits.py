@@ -15,9 +15,9 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from ideas.models import Idea, ValueType
+from portal.concurrency import StaleVersion
 from portal.models import DomainEvent, Organisation, Role, User
 from portal.services import add_member
-from portfolio.exceptions import BenefitConflict
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import (
     Benefit,
@@ -173,7 +173,7 @@ def test_editing_a_benefit_records_only_what_changed(benefit: Benefit, bob: User
 
 def test_a_stale_version_is_a_conflict_and_saves_nothing(benefit: Benefit, bob: User) -> None:
     update_benefit(benefit=benefit, actor=bob, expected_version=1, description="Ny tekst")
-    with pytest.raises(BenefitConflict) as caught:
+    with pytest.raises(StaleVersion) as caught:
         update_benefit(benefit=benefit, actor=bob, expected_version=1, description="Gammel")
     assert caught.value.current.description == "Ny tekst"
     assert Benefit.objects.get(pk=benefit.pk).description == "Ny tekst"

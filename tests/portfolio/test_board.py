@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from portal.concurrency import StaleVersion
 from portal.models import DomainEvent, Organisation, User
-from portfolio.exceptions import ChecklistIncomplete, InitiativeConflict
+from portfolio.exceptions import ChecklistIncomplete
 from portfolio.models import (
     ChecklistAnswer,
     Initiative,
@@ -212,7 +213,7 @@ def test_a_stale_move_is_refused(initiative: Initiative, bob: User) -> None:
     move_initiative(
         initiative=initiative, actor=bob, to_phase=second, expected_version=1, answers=done
     )
-    with pytest.raises(InitiativeConflict) as conflict:
+    with pytest.raises(StaleVersion) as conflict:
         move_initiative(
             initiative=initiative, actor=bob, to_phase=third, expected_version=1, answers=done
         )

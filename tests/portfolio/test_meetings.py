@@ -224,6 +224,7 @@ def test_a_decision_with_htmx_returns_the_updated_agenda_item(
         "basis": "Løses allerede av et KS-prosjekt.",
         "case_number": "2026/42",
     }
+    data["versjon"] = str(idea.version)
     response = board.post(decide_url(idea), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
@@ -242,7 +243,7 @@ def test_a_decision_without_htmx_redirects_back_to_the_meeting(
     meeting: Meeting, idea: Idea, board: Client
 ) -> None:
     data = {"handling": "park", "meeting": str(meeting.pk), "revisit_on": TOMORROW.isoformat()}
-    response = board.post(decide_url(idea), data)
+    response = board.post(decide_url(idea), {**data, "versjon": str(idea.version)})
     assert response.status_code == 302
     assert response["Location"] == f"{meeting_url(meeting)}#agenda-item-{idea.pk}"
     page = board.get(response["Location"]).content.decode()
@@ -443,7 +444,10 @@ def decided_meeting(
         ),
     ]
     for idea, data in posts:
-        response = board.post(decide_url(idea), {**data, "meeting": str(meeting.pk)})
+        version = str(idea.version)
+        response = board.post(
+            decide_url(idea), {**data, "meeting": str(meeting.pk), "versjon": version}
+        )
         assert response.status_code == 302
     return close_meeting(meeting=meeting, actor=bob)
 

@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from portal.concurrency import StaleVersion
 from portal.models import DomainEvent, Organisation, User
-from portfolio.exceptions import StatusReportConflict, StatusReportPublished
+from portfolio.exceptions import StatusReportPublished
 from portfolio.forms.status import StatusReportForm
 from portfolio.models import Initiative, Phase, StatusReport, TrafficLight
 from portfolio.selectors.board import open_checklist_items
@@ -137,7 +138,7 @@ def test_a_stale_draft_is_a_conflict(initiative: Initiative, bob: User, admin: U
         expected_version=1,
         **fields(summary="Administratoren skrev først"),
     )
-    with pytest.raises(StatusReportConflict):
+    with pytest.raises(StaleVersion):
         save_status_report(
             initiative=initiative,
             actor=bob,

@@ -202,6 +202,7 @@ def test_accept_makes_an_initiative_with_owner_team_role_and_case_number(
 ) -> None:
     data = {
         "handling": "accept",
+        "versjon": str(idea.version),
         "phase": str(phase.pk),
         "owner": str(alice.pk),
         "team": [str(alice.pk), str(leader.pk)],
@@ -224,7 +225,7 @@ def test_accept_makes_an_initiative_with_owner_team_role_and_case_number(
 
 def test_park_sets_a_date_to_look_again(idea: Idea, board: Client) -> None:
     data = {"handling": "park", "revisit_on": TOMORROW.isoformat(), "basis": "Vente og se."}
-    response = board.post(treat_url(idea), data)
+    response = board.post(treat_url(idea), {**data, "versjon": str(idea.version)})
     assert response.status_code == 302
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.PARKED
@@ -235,7 +236,7 @@ def test_reject_tells_the_submitter_the_reason(
     idea: Idea, alice: User, bob: User, board: Client
 ) -> None:
     data = {"handling": "reject", "basis": "Dekkes av et nasjonalt prosjekt.", "case_number": ""}
-    response = board.post(treat_url(idea), data)
+    response = board.post(treat_url(idea), {**data, "versjon": str(idea.version)})
     assert response.status_code == 302
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.REJECTED
@@ -252,7 +253,7 @@ def test_merge_carries_followers_and_supporters_over(
     follow_idea(idea=duplicate, user=leader)
     support_idea(idea=duplicate, user=admin)
     data = {"handling": "merge", "into": str(target.pk), "basis": "Samme behov."}
-    response = board.post(treat_url(duplicate), data)
+    response = board.post(treat_url(duplicate), {**data, "versjon": str(duplicate.version)})
     assert response.status_code == 302
     duplicate.refresh_from_db()
     target.refresh_from_db()
@@ -409,7 +410,12 @@ def test_idea_page_lists_decisions_and_a_readable_history(
     board.post(treat_url(idea), scores())
     board.post(
         treat_url(idea),
-        {"handling": "park", "revisit_on": TOMORROW.isoformat(), "case_number": "2026/9"},
+        {
+            "handling": "park",
+            "versjon": str(idea.version),
+            "revisit_on": TOMORROW.isoformat(),
+            "case_number": "2026/9",
+        },
     )
     html = client_for(alice).get(idea.get_absolute_url()).content.decode()
     assert "Vedtak i porteføljestyret" in html
@@ -445,7 +451,7 @@ def test_history_reads_well_for_each_decision(
         "reject": {"basis": "Ikke nå."},
         "merge": {"into": str(target.pk)},
     }[action]
-    board.post(treat_url(idea), {"handling": action, **data})
+    board.post(treat_url(idea), {"handling": action, "versjon": str(idea.version), **data})
     assert Decision.objects.get(idea=idea).kind == DecisionKind(action)
     assert f"Bob {text}" in board.get(idea.get_absolute_url()).content.decode()
 
