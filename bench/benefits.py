@@ -52,7 +52,7 @@ from portfolio.models import (
     StatusReport,
     TrafficLight,
 )
-from portfolio.tasks import due_reminders
+from portfolio.selectors.reminders import due_reminders
 
 LARGE = 2_000
 SMALL = 200
@@ -364,7 +364,7 @@ def measure_reminders(org: Organisation, runs: int) -> Result:
     items = sum(len(d.status_reports) + len(d.measurements) for d in due.values())
     return Result(
         "5 reminders: who is due",
-        "portfolio.tasks.due_reminders",
+        "portfolio.selectors.reminders.due_reminders",
         "ok",
         timings,
         len(captured),

@@ -230,7 +230,10 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
     submitted_at = models.DateTimeField(_("meldt inn"), null=True, blank=True)
     triaged_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
+    # The board's new-idea mail has this idea as its outbox row: a worker claims it until
+    # `board_mail_claimed_until`, sends, then stamps `board_notified_at` (ideas.emails).
     board_notified_at = models.DateTimeField(null=True, blank=True)
+    board_mail_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     # PostgreSQL keeps this up to date with a trigger (migration 0006); see ideas.search.
     search_document = SearchVectorField(null=True, editable=False)
     support_count = models.PositiveIntegerField(_("støtter"), default=0)
@@ -365,7 +368,11 @@ class Attachment(models.Model):
 
 
 class Notification(models.Model):
-    """Something a person should hear about; sent at once or in the daily digest."""
+    """Something a person should hear about; sent at once or in the daily digest.
+
+    The row is the mail's outbox: a worker claims it until `claimed_until` (a lease), sends
+    it, then stamps `sent_at` (ideas.emails). Unsent rows are queued again by a beat sweep.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -374,9 +381,18 @@ class Notification(models.Model):
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["recipient", "sent_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "sent_at"]),
+            # The outbox sweep reads the unsent rows only, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="ideas_notification_unsent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message

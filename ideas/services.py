@@ -28,6 +28,8 @@ from ideas.models import (
     Tag,
 )
 from ideas.notifications import notify_followers
+from ideas.tasks import notify_board_of_new_idea
+from portal.celery import enqueue_on_commit
 from portal.concurrency import lock_at_version
 from portal.events import record_event, snapshot
 from portal.models import Membership, Organisation, Unit, User
@@ -117,9 +119,8 @@ def _require_complete(idea: Idea) -> None:
 
 
 def _queue_board_notification(idea: Idea) -> None:
-    from ideas.tasks import notify_board_of_new_idea  # tasks import this module
-
-    transaction.on_commit(lambda: notify_board_of_new_idea.delay(idea.pk))
+    # The idea is the outbox row: a broker that is down is logged, and the sweep sends it.
+    enqueue_on_commit(notify_board_of_new_idea, idea.pk)
 
 
 @transaction.atomic
@@ -158,6 +159,8 @@ def submit_idea(
     )
     idea.status = IdeaStatus.SUBMITTED
     idea.submitted_at = submitted_at
+    if not notify_board:  # an import: nothing for the board-mail outbox to send
+        idea.board_notified_at = submitted_at
     _require_complete(idea)
     idea.full_clean()
     idea.save()

@@ -1,117 +1,71 @@
-"""Background work for ideas."""
+"""Background work for ideas: the mails of ideas.emails, and the sweep of their outbox.
+
+Each task fetches, calls one function in ideas.emails and returns what it did. Sending
+retries with exponential backoff (1, 2, 4, 8, 16 s) on mail server and connection
+errors; what is still unsent after that is queued again by `requeue_unsent_mail`.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ideas.models import Idea, Notification
-from ideas.notifications import DAILY, IMMEDIATE, send_digest_mail, send_notification_mail
-from portal.models import Membership, Role
+from ideas import emails
+from portal.mail import MAIL_TASK
 
 
-@shared_task(acks_late=True)
+@shared_task(**MAIL_TASK)
 def notify_board_of_new_idea(idea_id: int) -> int:
     """Email the portfolio board about a new idea in the inbox; returns mails sent.
 
-    Idempotent: the idea is stamped when the board has been told, so a redelivered
-    task (acks_late) sends nothing twice.
+    At least once, never twice while a claim holds: the idea is claimed for
+    emails.LEASE (10 min), mailed, then stamped `board_notified_at`. A redelivered or
+    repeated task sends nothing once it is stamped. A worker killed after the mail server
+    accepted the mail but before the stamp sends it again once the lease has run out.
     """
-    with transaction.atomic():
-        idea = (
-            # No joins in the locking query: a concurrent edit of the unit would make
-            # PostgreSQL drop the row on its re-check after the lock wait.
-            Idea.objects.select_for_update()
-            .filter(pk=idea_id, board_notified_at__isnull=True)
-            .first()
-        )
-        if idea is None:
-            return 0
-        recipients = list(
-            Membership.objects.filter(
-                organisation=idea.organisation, role__in=[Role.BOARD, Role.ADMIN]
-            )
-            .values_list("user__email", flat=True)
-            .order_by("user__email")
-        )
-        idea.board_notified_at = timezone.now()
-        idea.save(update_fields=["board_notified_at"])
-    if recipients:
-        send_mail(
-            subject=_("Ny idé til vurdering: %(title)s") % {"title": idea.title},
-            message=_(
-                "En ny idé venter i innboksen til porteføljestyret.\n\n"
-                "%(question)s\n\nEnhet: %(unit)s\n\nLes idéen: %(url)s\n"
-            )
-            % {
-                "question": idea.question,
-                "unit": idea.unit.name if idea.unit else "–",
-                "url": f"{settings.SITE_URL}{idea.get_absolute_url()}",
-            },
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return len(recipients)
+    return emails.send_board_mail(idea_id=idea_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(**MAIL_TASK)
 def send_notification_email(notification_id: int) -> bool:
     """Mail one notification to someone who wants mail at once; returns whether it was sent.
 
-    Idempotent: the row is locked and stamped in the transaction that sends it, so a
-    redelivered task (acks_late) finds it sent. If the person has switched to the daily
-    digest meanwhile, the digest takes it.
+    The same guarantee as notify_board_of_new_idea: claimed, sent, stamped `sent_at`;
+    sent again only if a worker died between the mail server's accept and the stamp, and
+    then only after the 10-minute lease.
     """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "idea")
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None or notification.recipient.email_frequency != IMMEDIATE:
-            return False
-        send_notification_mail(notification)
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
-    return True
+    return emails.send_notification(notification_id=notification_id)
 
 
 @shared_task(acks_late=True)
 def send_daily_digests() -> int:
     """Beat task (06:30): one digest task per «daily» person with unsent notifications."""
-    recipient_ids = list(
-        Notification.objects.filter(sent_at__isnull=True, recipient__email_frequency=DAILY)
-        .values_list("recipient_id", flat=True)
-        .distinct()
-        .order_by("recipient_id")
-    )
+    recipient_ids = emails.daily_digest_recipients()
     for recipient_id in recipient_ids:
         send_digest.delay(recipient_id)
     return len(recipient_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(**MAIL_TASK)
 def send_digest(recipient_id: int) -> int:
     """Mail one person all their unsent notifications at once; returns how many.
 
-    Idempotent like send_notification_email: locked, sent and stamped in one transaction.
+    Claimed, sent and stamped like send_notification_email, with the same guarantee.
     """
-    with transaction.atomic():
-        notifications = list(
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "idea")
-            .filter(recipient_id=recipient_id, sent_at__isnull=True)
-            .order_by("created_at", "id")
-        )
-        if not notifications or notifications[0].recipient.email_frequency != DAILY:
-            return 0
-        send_digest_mail(notifications[0].recipient, notifications)
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            sent_at=timezone.now()
-        )
-    return len(notifications)
+    return emails.send_digest(recipient_id=recipient_id)
+
+
+@shared_task(acks_late=True)
+def requeue_unsent_mail() -> int:
+    """Beat task (every minute): queue again every outbox row that should have been sent
+    by now (its task was never queued because Redis was down, or it failed or died);
+    returns how many tasks it queued. A row queued twice is still sent once: the claim
+    decides."""
+    unsent = emails.unsent_mail(now=timezone.now())
+    for idea_id in unsent.board_mail_ideas:
+        notify_board_of_new_idea.delay(idea_id)
+    for notification_id in unsent.notifications:
+        send_notification_email.delay(notification_id)
+    for recipient_id in unsent.digest_recipients:
+        send_digest.delay(recipient_id)
+    return len(unsent.board_mail_ideas) + len(unsent.notifications) + len(unsent.digest_recipients)

@@ -30,6 +30,14 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class EmailFrequency(models.TextChoices):
+    """How a person hears about the ideas they submitted or follow (ideas.notifications)."""
+
+    IMMEDIATE = "immediate", _("Med en gang")
+    DAILY = "daily", _("Daglig sammendrag")
+    NEVER = "never", _("Aldri")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an email address."""
 
@@ -43,12 +51,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_frequency = models.CharField(
         _("e-postvarsler"),
         max_length=10,
-        choices=[
-            ("immediate", _("Med en gang")),
-            ("daily", _("Daglig sammendrag")),
-            ("never", _("Aldri")),
-        ],
-        default="immediate",
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
     )
 
     objects = UserManager()

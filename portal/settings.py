@@ -233,9 +233,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: with no REDIS_URL, tasks run in process (eagerly) so a laptop needs no broker.
+# Where tasks run, and what each timeout below is for: docs/architecture.md.
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result backend: nobody reads a task's return value (tests look at the database and the
+# mail outbox), and a backend makes the web process subscribe to Redis for every task it
+# queues, which made a request hang for 19 s when Redis was down.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -244,13 +249,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up within about a second when Redis is down or hangs, so a request that
+# queues mail after its commit answers anyway: the rows are the outbox, and the sweep
+# below queues them again (portal.celery.enqueue_on_commit logs the failure).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    # A Redis that accepts connections but never answers (stopped, half-open) would
+    # otherwise block a publish for ever. Above the workers' 1 s BRPOP timeout.
+    "socket_timeout": 2,
+    # Redis redelivers a task not acknowledged within this time (acks_late). It must be
+    # longer than the longest countdown/ETA a task is queued with (mail retries back off
+    # to at most 60 s) and the longest task run (10 min), or Redis hands a still waiting
+    # or running task to a second worker. An hour leaves room for both.
+    "visibility_timeout": 60 * 60,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Everyone who chose the daily digest gets it before the working day (Oslo time).
+    # ideas.emails.DIGEST_AT must say the same time.
     "send-daily-digests": {
         "task": "ideas.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
@@ -259,6 +284,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-due-reminders": {
         "task": "portfolio.tasks.send_due_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The mail outbox: rows not sent a minute after they were written (Redis was down, the
+    # mail server refused past the retries, a worker died) are queued again.
+    "requeue-unsent-mail": {
+        "task": "ideas.tasks.requeue_unsent_mail",
+        "schedule": 60.0,
     },
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
@@ -21,8 +23,18 @@ from portfolio.models import (
     PhaseKind,
     StatusReport,
 )
+from portfolio.selectors.phases import status_report_every_days
 
-REMINDER_SENT = "reminder.sent"  # recorded by portfolio.services.record_reminder_sent
+REMINDER_SENT = "reminder.sent"  # recorded by portfolio.services.reminders.record_reminder_sent
+
+
+@dataclass
+class Due:
+    """What one person is to be reminded of in one organisation."""
+
+    every_days: int  # the organisation's status report interval
+    status_reports: list[Initiative] = field(default_factory=list)
+    measurements: list[Benefit] = field(default_factory=list)
 
 
 def status_reports_due(
@@ -113,3 +125,23 @@ def reminded_today(*, recipient: User, since: datetime) -> set[tuple[str, int]]:
             action=REMINDER_SENT, occurred_at__gte=since, after__recipient=recipient.pk
         ).values_list("subject_type", "subject_id")
     )
+
+
+def due_reminders(
+    organisation: Organisation, now: datetime, recipient: User | None = None
+) -> dict[int, Due]:
+    """Everything due in the organisation (or for one person), by the id of whom to remind."""
+    every_days = status_report_every_days(organisation)
+    due: defaultdict[int, Due] = defaultdict(lambda: Due(every_days))
+    for initiative in status_reports_due(
+        organisation=organisation, every_days=every_days, now=now, owner=recipient
+    ):
+        assert initiative.owner_id is not None  # the selector keeps initiatives with a pådriver
+        due[initiative.owner_id].status_reports.append(initiative)
+    today = timezone.localdate(now)
+    due_benefits = measurements_due(organisation=organisation, today=today, person=recipient)
+    for benefit in due_benefits:
+        for person in benefit_reminder_recipients(benefit):
+            if recipient is None or person.pk == recipient.pk:
+                due[person.pk].measurements.append(benefit)
+    return dict(due)

@@ -3,14 +3,16 @@ measurement due for its owners; at most once a day, also through a real worker."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
-from celery.contrib.testing.worker import start_worker
+import time_machine
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
@@ -34,6 +36,7 @@ from portfolio.services.benefits import add_benefit, add_indicator, record_measu
 from portfolio.services.board import move_initiative
 from portfolio.services.status import save_status_report
 from portfolio.tasks import send_due_reminders, send_reminders
+from tests.celery_helpers import private_queue, wait_for, worker_on
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +52,36 @@ def tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = eager
 
 
+OSLO = ZoneInfo("Europe/Oslo")
+AN_ORDINARY_MORNING = datetime(2026, 6, 15, 9, 0, tzinfo=OSLO)
+# Oslo is UTC+1 now and was UTC+2 ninety days ago, and the Oslo date is a day ahead of the
+# UTC date: a test computing «N days ago» in UTC but comparing Oslo dates fails here.
+A_DECEMBER_NIGHT = datetime(2026, 12, 1, 23, 30, tzinfo=OSLO)
+ANY_TIME = pytest.mark.parametrize(
+    "clock", [AN_ORDINARY_MORNING, A_DECEMBER_NIGHT], indirect=True, ids=["morning", "night"]
+)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    """Every test runs at a fixed instant (an ordinary morning unless parametrized); the
+    clock ticks on from there so that rows written one after another keep their order.
+    The real-worker test keeps the real clock: its worker thread times its own polling."""
+    if request.node.get_closest_marker("redis"):
+        yield None
+        return
+    with time_machine.travel(getattr(request, "param", AN_ORDINARY_MORNING), tick=True) as t:
+        yield t
+
+
 def days_ago(days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
+
+
+def calendar_days_ago(days: int) -> datetime:
+    """Noon on the Oslo date `days` before today: measurement intervals count dates."""
+    date = timezone.localdate() - timedelta(days=days)
+    return datetime(date.year, date.month, date.day, 12, tzinfo=OSLO)
 
 
 def started(initiative: Initiative, days: int) -> Initiative:
@@ -111,6 +142,7 @@ def mails_to(user: User) -> list[mail.EmailMessage]:
 # Status reports ---------------------------------------------------------------------------
 
 
+@ANY_TIME
 def test_the_pådriver_is_reminded_when_no_report_is_published_in_time(
     initiative: Initiative, bob: User
 ) -> None:
@@ -125,6 +157,7 @@ def test_the_pådriver_is_reminded_when_no_report_is_published_in_time(
     assert f"Skriv statusrapporten: {settings.SITE_URL}{new_report}" in message.body
 
 
+@ANY_TIME
 def test_a_new_initiative_is_not_due_yet(initiative: Initiative) -> None:
     started(initiative, 29)
     assert send_due_reminders() == 0
@@ -151,6 +184,7 @@ def test_a_recent_published_report_is_enough_but_a_draft_is_not(
     assert "Bare et utkast" in message.body and "Rapportert" not in message.body
 
 
+@ANY_TIME
 def test_the_last_published_report_date_is_in_the_mail(
     initiative: Initiative, bob: User, organisation: Organisation
 ) -> None:
@@ -194,6 +228,7 @@ def test_an_inactive_pådriver_gets_nothing(initiative: Initiative, bob: User) -
 # Benefit measurements ---------------------------------------------------------------------
 
 
+@ANY_TIME
 def test_owner_and_responsible_are_reminded_of_a_due_measurement(
     initiative: Initiative,
     measured_benefit: Benefit,
@@ -213,17 +248,21 @@ def test_owner_and_responsible_are_reminded_of_a_due_measurement(
     assert mails_to(bob) == []
 
 
+@ANY_TIME
 def test_a_recent_measurement_is_enough(measured_benefit: Benefit, bob: User) -> None:
     measured(measured_benefit, bob, days=91)
     measured(measured_benefit, bob, days=5)
     assert send_due_reminders() == 0
 
 
+@ANY_TIME
 def test_an_unmeasured_benefit_is_due_after_its_interval_from_the_first_indicator(
     measured_benefit: Benefit,
 ) -> None:
     assert send_due_reminders() == 0
-    Indicator.objects.filter(benefit=measured_benefit).update(created_at=days_ago(90))
+    Indicator.objects.filter(benefit=measured_benefit).update(created_at=calendar_days_ago(89))
+    assert send_due_reminders() == 0
+    Indicator.objects.filter(benefit=measured_benefit).update(created_at=calendar_days_ago(90))
     assert send_due_reminders() == 2
 
 
@@ -282,6 +321,7 @@ def test_one_mail_names_both_a_report_and_a_measurement(
 # Once a day -------------------------------------------------------------------------------
 
 
+@ANY_TIME
 def test_the_same_reminder_is_sent_once_a_day(
     initiative: Initiative, measured_benefit: Benefit, bob: User, admin: User, alice: User
 ) -> None:
@@ -308,13 +348,15 @@ def test_a_new_due_item_the_same_day_is_still_sent(
     assert first.pk != second.pk
 
 
-def test_the_reminder_comes_again_the_next_day(initiative: Initiative, bob: User) -> None:
+@ANY_TIME
+def test_the_reminder_comes_again_the_next_day(
+    initiative: Initiative, bob: User, clock: time_machine.Traveller
+) -> None:
     started(initiative, 31)
     send_due_reminders()
-    tomorrow = timezone.now() + timedelta(days=1)
-    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
-        send_due_reminders()
-        send_due_reminders()
+    clock.shift(timedelta(days=1))
+    send_due_reminders()
+    send_due_reminders()
     assert len(mail.outbox) == 2
 
 
@@ -323,10 +365,10 @@ def test_a_failing_mail_records_nothing_so_it_is_tried_again(
 ) -> None:
     started(initiative, 31)
     with (
-        mock.patch("portfolio.tasks.send_mail", side_effect=ConnectionError("SMTP nede")),
+        mock.patch("portal.mail.send_mail", side_effect=ConnectionError("SMTP nede")),
         pytest.raises(ConnectionError),
     ):
-        send_due_reminders()
+        send_reminders(initiative.organisation_id, bob.pk)  # retried later, by Celery
     assert not DomainEvent.objects.filter(action="reminder.sent").exists()
     assert send_due_reminders() == 1 and len(mail.outbox) == 1
 
@@ -342,21 +384,20 @@ def test_the_reminders_run_every_morning_at_seven() -> None:
 # A real worker ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def worker() -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        yield
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_reminders_once(
-    make_initiative: Callable[..., Initiative], bob: User, worker: None
+    make_initiative: Callable[..., Initiative], bob: User
 ) -> None:
-    initiative = started(make_initiative(), 31)
-    assert send_due_reminders.delay().get(timeout=30) == 1
-    # The beat task queued one send_reminders; a second run the same day sends nothing more.
-    assert send_reminders.delay(initiative.organisation_id, bob.pk).get(timeout=30) == 0
+    with private_queue() as queue, worker_on(queue):
+        initiative = started(make_initiative(), 31)
+        reminded = DomainEvent.objects.filter(action="reminder.sent", subject_id=initiative.pk)
+        send_due_reminders.delay()
+        wait_for(reminded.exists)
+        # A second run the same day (beat twice, a redelivered task) sends nothing more.
+        send_reminders.delay(initiative.organisation_id, bob.pk)
+        send_due_reminders.delay()
+        time.sleep(2)
     reminders = [m for m in mail.outbox if m.subject.startswith("Påminnelse")]
     assert [m.to for m in reminders] == [[bob.email]]  # (the submitter was told of the accept)
-    assert DomainEvent.objects.filter(action="reminder.sent", subject_id=initiative.pk).exists()
+    assert reminded.count() == 1

@@ -1,0 +1,109 @@
+"""Real-worker test tools: a private queue, a private redis-server to stop and start, and
+waiting for what a worker does.
+
+A test never stops the shared Redis; it points the Celery app at a redis-server of its own
+instead, and its worker consumes a queue no other worker knows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from celery.contrib.testing.worker import start_worker
+from django.db import close_old_connections
+
+from portal.celery import app
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def _reset_connections() -> None:
+    # The app caches its AMQP helper (queues, routes) and its connection pools; both must
+    # see the changed configuration.
+    app.__dict__.pop("amqp", None)
+    app._after_fork()
+
+
+@contextmanager
+def private_queue(broker_url: str | None = None) -> Iterator[str]:
+    """Route every task to a queue of its own (on `broker_url` if given); yields its name."""
+    name = f"test-{uuid4().hex}"
+    keys = ("broker_url", "task_default_queue", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_default_queue=name,
+        task_always_eager=False,
+        broker_url=broker_url or saved["broker_url"],
+    )
+    _reset_connections()
+    try:
+        yield name
+    finally:
+        app.conf.update(saved)
+        _reset_connections()
+
+
+@contextmanager
+def worker_on(queue: str, **options: Any) -> Iterator[None]:
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[queue], **options
+    ):
+        yield
+    close_old_connections()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30) -> None:
+    """Poll until `condition()` is true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still not true after {timeout} s: {condition}")
+        time.sleep(0.1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PrivateRedis:
+    """A redis-server on a free port with its own directory, stopped and started at will."""
+
+    def __init__(self, directory: Path) -> None:
+        assert REDIS_SERVER, "redis-server is not installed"
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        assert REDIS_SERVER
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
