@@ -274,7 +274,12 @@ def test_nothing_is_lost_while_redis_is_down(
         started = time.monotonic()
         response = board.post(
             reverse("portfolio:triage_idea", args=[rejected.pk]),
-            {"handling": "reject", "basis": "Ikke nå.", "case_number": ""},
+            {
+                "handling": "reject",
+                "basis": "Ikke nå.",
+                "case_number": "",
+                "versjon": rejected.version,
+            },
         )
         timings.append(time.monotonic() - started)
         assert response.status_code == 302
