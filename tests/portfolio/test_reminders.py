@@ -49,6 +49,11 @@ def tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = eager
 
 
+def lights(light: str) -> dict[str, Any]:
+    """Every light of a status report set to one colour."""
+    return dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), light)
+
+
 def days_ago(days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
 
@@ -66,7 +71,7 @@ def publish(initiative: Initiative, actor: User, *, days: int = 0) -> None:
         publish=True,
         period_end=timezone.localdate(),
         summary="Alt går etter planen.",
-        **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), TrafficLight.GREEN),
+        **lights(TrafficLight.GREEN),
     )
     type(report).objects.filter(pk=report.pk).update(published_at=days_ago(days))
 
@@ -141,7 +146,7 @@ def test_a_recent_published_report_is_enough_but_a_draft_is_not(
         publish=False,
         period_end=timezone.localdate(),
         summary="Et utkast",
-        **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), "green"),
+        **lights("green"),
     )
     reported = started(make_initiative(title="Rapportert"), 200)
     publish(reported, bob, days=45)
