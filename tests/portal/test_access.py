@@ -132,7 +132,7 @@ ACCESS_TABLE: dict[str, Row] = {
     "portfolio:meetings": BOARD_ONLY,
     "portfolio:meeting_create": BOARD_ONLY,
     "portfolio:meeting": replace(BOARD_ONLY, kwargs="meeting"),
-    "portfolio:meeting_close": replace(BOARD_ONLY, board=405, admin=405, kwargs="meeting"),
+    "portfolio:meeting_close": replace(Row(anonymous=LOGIN, **NOT_ALLOWED), kwargs="meeting"),
     "portfolio:meeting_minutes": replace(BOARD_ONLY, kwargs="meeting"),
     "portfolio:meeting_minutes_pdf": replace(BOARD_ONLY, kwargs="meeting"),
     # Flow figures: the board, leaders and administrators; staff (and outsiders, staff
