@@ -49,9 +49,10 @@ beat: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy portal ideas portfolio maturity
+	$(BIN)/mypy portal ideas portfolio maturity tests
 
 pytest: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

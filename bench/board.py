@@ -119,14 +119,14 @@ def ensure_initiatives(org: Organisation, target: int) -> int:
 
 
 def accepted_ideas(org: Organisation, count: int) -> list[int]:
-    """Accepted ideas without an initiative; ideas under review are accepted if too few."""
+    """Accepted ideas without an initiative; ideas in the inbox are accepted if too few."""
     free = Idea.objects.filter(organisation=org, initiative__isnull=True)
     ideas = list(
         free.filter(status=IdeaStatus.ACCEPTED).order_by("pk")[:count].values_list("pk", flat=True)
     )
     if len(ideas) < count:
         more = list(
-            free.filter(status=IdeaStatus.UNDER_REVIEW)
+            free.filter(status=IdeaStatus.SUBMITTED)
             .order_by("pk")[: count - len(ideas)]
             .values_list("pk", flat=True)
         )

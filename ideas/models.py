@@ -150,7 +150,6 @@ FOUNDATION_QUESTIONS = {
 class IdeaStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")
     SUBMITTED = "submitted", _("Innkommet")
-    UNDER_REVIEW = "under_review", _("Til vurdering")
     ACCEPTED = "accepted", _("Godkjent")
     PARKED = "parked", _("Parkert")
     REJECTED = "rejected", _("Avvist")

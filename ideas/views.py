@@ -53,12 +53,14 @@ def _filtered(request: HtmxRequest, **forced: str) -> tuple[IdeaFilterForm, Idea
     return form, ideas
 
 
+@require_GET
 def idea_list(request: HtmxRequest) -> HttpResponse:
     form, ideas = _filtered(request)
     heading = _("Mine idéer") if form.cleaned_data.get("mine") else _("Alle idéer")
     return _render_list(request, "ideas/idea_list.html", ideas, heading=heading, filter_form=form)
 
 
+@require_GET
 def my_ideas(request: HtmxRequest) -> HttpResponse:
     form, ideas = _filtered(request, mine="on")
     return _render_list(
@@ -66,6 +68,7 @@ def my_ideas(request: HtmxRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def idea_export(request: HtmxRequest, fmt: str) -> HttpResponseBase:
     """The filtered list as CSV or Excel; the same filters as the list page."""
     if fmt not in EXPORT_FORMATS:
@@ -85,6 +88,7 @@ def idea_export(request: HtmxRequest, fmt: str) -> HttpResponseBase:
     return response
 
 
+@require_GET
 def similar_ideas(request: HtmxRequest) -> HttpResponse:
     """Up to five similar ideas while a new one is typed (htmx, debounced on the form)."""
     text = f"{request.GET.get('title', '')} {request.GET.get('question', '')}"
@@ -197,6 +201,7 @@ def idea_withdraw(request: HtmxRequest, pk: int) -> HttpResponse:
     return redirect(idea)
 
 
+@require_GET
 def idea_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
     context = {

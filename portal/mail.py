@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail as send_mail  # re-exported: tests wrap it
 from django.template.loader import render_to_string
 from django.utils import translation
 

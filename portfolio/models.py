@@ -343,9 +343,7 @@ class Decision(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True)
 
     # The ideas the board can decide on: waiting, or parked and taken up again.
-    DECIDABLE: ClassVar = frozenset(
-        {IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.PARKED}
-    )
+    DECIDABLE: ClassVar = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.PARKED})
 
     class Meta:
         verbose_name = _("vedtak")

@@ -25,7 +25,7 @@ from portfolio.models import (
 INBOX_RELATED = ("unit", "innovation_type", "submitter", "assessment")
 
 
-WAITING = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+WAITING = (IdeaStatus.SUBMITTED,)
 
 
 MERGE_TARGETS_SHOWN = 200  # the select lists the newest; any open idea of the organisation is valid

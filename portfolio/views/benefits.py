@@ -107,6 +107,7 @@ def _benefit_names(statuses: list[BenefitStatus]) -> dict[int, str]:
     return {s.benefit.pk: s.benefit.description for s in statuses}
 
 
+@require_GET
 def initiative(request: HtmxRequest, pk: int) -> HttpResponse:
     """The initiative: phase, people, «nyttiggjort», its benefits and its history."""
     initiative = _initiative(request, pk)
@@ -276,6 +277,7 @@ def _plan_context(request: HtmxRequest, pk: int) -> dict[str, Any]:
     }
 
 
+@require_GET
 def benefit_plan(request: HtmxRequest, pk: int) -> HttpResponse:
     """The benefit plan on one page: every benefit with its indicators and latest values."""
     return render(request, "portfolio/benefit_plan.html", _plan_context(request, pk))

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from portal.concurrency import StaleVersion
@@ -68,6 +68,7 @@ def _lanes(columns: list[Column], by: str) -> list[dict[str, Any]]:
     ]
 
 
+@require_GET
 def board(request: HtmxRequest) -> HttpResponse:
     """Everyone in the organisation sees the board; only the board and admins move cards."""
     form, filters = _filters(request)
@@ -93,6 +94,7 @@ def board(request: HtmxRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_GET
 def column_more(request: HtmxRequest, phase_pk: int) -> HttpResponse:
     """«Vis flere»: the next cards of one column."""
     phase = get_object_or_404(Phase, organisation=request.organisation, pk=phase_pk)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.http import HtmxRequest
@@ -39,6 +39,7 @@ def _meeting(request: HtmxRequest, pk: int) -> Meeting:
     return meeting
 
 
+@require_GET
 @role_required(Role.BOARD)
 def meetings(request: HtmxRequest) -> HttpResponse:
     paginator = Paginator(meeting_list(organisation=request.organisation), PAGE_SIZE)
@@ -48,8 +49,8 @@ def meetings(request: HtmxRequest) -> HttpResponse:
     return render(request, template, {"page": paginator.get_page(request.GET.get("side"))})
 
 
-@role_required(Role.BOARD)
 @require_http_methods(["GET", "POST"])
+@role_required(Role.BOARD)
 def meeting_create(request: HtmxRequest) -> HttpResponse:
     initial = {"held_on": timezone.localdate(), "participants": [request.user.pk]}
     form = MeetingForm(request.POST or None, organisation=request.organisation, initial=initial)
@@ -66,6 +67,7 @@ def meeting_create(request: HtmxRequest) -> HttpResponse:
     return render(request, "portfolio/meeting_form.html", {"form": form})
 
 
+@require_GET
 @role_required(Role.BOARD)
 def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
     """Meeting mode: the agenda (the inbox and stalled initiatives) with a decision form
@@ -88,8 +90,8 @@ def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/meeting_detail.html", context)
 
 
-@role_required(Role.BOARD)
 @require_POST
+@role_required(Role.BOARD)
 def meeting_close(request: HtmxRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     close_meeting(meeting=meeting, actor=request.user)
@@ -106,12 +108,14 @@ def _minutes_context(meeting: Meeting) -> dict[str, object]:
     }
 
 
+@require_GET
 @role_required(Role.BOARD)
 def meeting_minutes(request: HtmxRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     return render(request, "portfolio/meeting_minutes.html", _minutes_context(meeting))
 
 
+@require_GET
 @role_required(Role.BOARD)
 def meeting_minutes_pdf(request: HtmxRequest, pk: int) -> FileResponse:
     """The minutes as an A4 PDF, shown in the browser (inline) with a dated file name."""

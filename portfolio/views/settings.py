@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.http import HtmxRequest
@@ -143,6 +143,7 @@ def _phases_page(request: HtmxRequest, form: PhaseForm) -> HttpResponse:
     return render(request, "portfolio/settings_phases.html", context)
 
 
+@require_GET
 @admin_only
 def phases(request: HtmxRequest) -> HttpResponse:
     return _phases_page(request, PhaseForm(organisation=request.organisation))

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from ideas import selectors as idea_selectors
@@ -48,6 +48,7 @@ from portfolio.services.triage import (
 PAGE_SIZE = 25
 
 
+@require_GET
 @role_required(Role.BOARD)
 def triage(request: HtmxRequest) -> HttpResponse:
     """The inbox: new ideas, and parked ones due for another look, oldest first."""
@@ -114,8 +115,8 @@ def _meeting_of(request: HtmxRequest) -> Meeting | None:
     return meeting
 
 
-@role_required(Role.BOARD)
 @require_http_methods(["GET", "POST"])
+@role_required(Role.BOARD)
 def triage_idea(request: HtmxRequest, pk: int) -> HttpResponse:
     """Assess and decide one idea. POST `handling` names the form: one service each."""
     idea = idea_selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)

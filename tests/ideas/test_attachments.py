@@ -10,6 +10,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,8 +128,9 @@ SVG_IMAGE = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><
 
 @pytest.fixture(autouse=True)
 def media_root(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 def stored_files(media_root: Path) -> list[Path]:
@@ -152,7 +154,7 @@ def attach(idea: Idea, user: User, name: str = "plan.pdf", data: bytes | None = 
     return add_attachment(idea=idea, uploaded_by=user, upload=upload)
 
 
-def raw_multipart(filename: str, data: bytes) -> dict[str, object]:
+def raw_multipart(filename: str, data: bytes) -> dict[str, Any]:
     """A multipart body as a browser sends it; the test client would clean the name itself."""
     boundary = "----NyttigTestBoundary"
     body = (
@@ -167,8 +169,9 @@ def raw_multipart(filename: str, data: bytes) -> dict[str, object]:
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
-def body_of(response: FileResponse) -> bytes:
-    return b"".join(bytes(chunk) for chunk in response.streaming_content)
+def body_of(response: object) -> bytes:
+    assert isinstance(response, FileResponse)
+    return response.getvalue()
 
 
 # Accepted files
@@ -203,9 +206,11 @@ def test_submitter_attaches_a_file_stored_under_a_server_made_name(
     assert attachment.content_type == content_type  # from the bytes, not the browser's claim
     assert attachment.size == len(data)
     assert attachment.uploaded_by == alice
-    assert re.fullmatch(rf"attachments/{idea.organisation_id}/[0-9a-f]{{32}}", attachment.file.name)
-    assert stored_files(media_root) == [media_root / attachment.file.name]
-    assert (media_root / attachment.file.name).read_bytes() == data
+    assert re.fullmatch(
+        rf"attachments/{idea.organisation_id}/[0-9a-f]{{32}}", attachment.file.name or ""
+    )
+    assert stored_files(media_root) == [media_root / (attachment.file.name or "")]
+    assert (media_root / (attachment.file.name or "")).read_bytes() == data
 
 
 @pytest.mark.parametrize(
@@ -375,7 +380,7 @@ def test_file_the_storage_cannot_write_gets_a_message_at_the_field(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(FileSystemStorage, "_save", failing_save(error))  # the default storage
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client_for(alice).post(
         upload_url(idea), {"file": SimpleUploadedFile("plan.pdf", pdf_bytes())}, **headers
     )
@@ -433,8 +438,10 @@ def test_path_in_the_file_name_is_dropped_and_the_file_stored_under_a_server_mad
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.original_name == kept
-    assert re.fullmatch(rf"attachments/{idea.organisation_id}/[0-9a-f]{{32}}", attachment.file.name)
-    assert stored_files(media_root) == [media_root / attachment.file.name]
+    assert re.fullmatch(
+        rf"attachments/{idea.organisation_id}/[0-9a-f]{{32}}", attachment.file.name or ""
+    )
+    assert stored_files(media_root) == [media_root / (attachment.file.name or "")]
 
 
 @pytest.mark.parametrize(
@@ -571,7 +578,7 @@ def test_missing_file_is_a_404_not_an_error(
     idea: Idea, alice: User, client_for: ClientFor, media_root: Path
 ) -> None:
     attachment = attach(idea, alice)
-    (media_root / attachment.file.name).unlink()
+    (media_root / (attachment.file.name or "")).unlink()
     assert client_for(alice).get(download_url(attachment)).status_code == 404
 
 
@@ -638,7 +645,7 @@ def test_delete_removes_the_file_only_after_commit(
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     attachment = attach(idea, alice)
-    path = media_root / attachment.file.name
+    path = media_root / (attachment.file.name or "")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         delete_attachment(attachment=attachment, actor=alice)
     assert path.exists()  # a rolled-back delete would still have its file

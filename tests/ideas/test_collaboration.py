@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from ideas.services import (
 )
 from portal.models import DomainEvent, User
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def events(idea: Idea, action: str) -> list[DomainEvent]:

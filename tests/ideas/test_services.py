@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from ideas.models import Idea, IdeaStatus, InnovationType
 from ideas.services import submit_idea
 from portal.models import DomainEvent, Organisation, Unit, User
+from portfolio.selectors.triage import triage_inbox
 
 
 def test_submitted_idea_waits_in_the_triage_inbox(idea: Idea) -> None:
@@ -75,3 +78,13 @@ def test_new_organisation_gets_the_four_innovation_types(organisation: Organisat
     assert organisation.phases.filter(kind="active").count() == 6
     assert organisation.maturity_levels.count() == 4
     assert organisation.strategic_goals.count() == 4
+
+
+def test_ideas_under_review_become_submitted_and_wait_in_the_inbox(idea: Idea) -> None:
+    migration = import_module("ideas.migrations.0008_idea_status_without_under_review")
+    Idea.objects.filter(pk=idea.pk).update(status="under_review")  # as the old seed wrote
+    migration.under_review_to_submitted(apps, None)
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.SUBMITTED
+    assert idea in triage_inbox(organisation=idea.organisation)
+    assert "under_review" not in IdeaStatus.values

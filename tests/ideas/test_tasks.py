@@ -308,7 +308,7 @@ def test_nothing_is_lost_while_redis_is_down(
         [alice.email],
         [alice.email],
     ]
-    bodies = "\n".join(m.body for m in mail.outbox)
+    bodies = "\n".join(str(m.body) for m in mail.outbox)
     assert "Flott!" in bodies and "Begrunnelse: Ikke nå." in bodies
 
 

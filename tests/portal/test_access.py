@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -53,7 +54,7 @@ class Row:
     kwargs: str = ""  # which object the URL names: "" or "idea"
 
 
-MEMBERS = {"staff": 200, "board": 200, "leader": 200, "admin": 200}
+MEMBERS: dict[str, Any] = {"staff": 200, "board": 200, "leader": 200, "admin": 200}
 PAGE = Row(anonymous=LOGIN, outsider=200, **MEMBERS)
 OBJECT = Row(anonymous=LOGIN, outsider=404, kwargs="idea", **MEMBERS)
 BOARD_ONLY = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=403)
@@ -73,7 +74,10 @@ POST_ONLY = Row(
     kwargs="idea",
 )
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
-NOT_ALLOWED = {role: METHOD_NOT_ALLOWED for role in ROLES if role != "anonymous"}
+LIGHTS: dict[str, Any] = dict.fromkeys(
+    ("progress", "economy", "quality", "risk", "benefits"), "green"
+)
+NOT_ALLOWED: dict[str, Any] = {role: METHOD_NOT_ALLOWED for role in ROLES if role != "anonymous"}
 BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
 
 ACCESS_TABLE: dict[str, Row] = {
@@ -128,7 +132,7 @@ ACCESS_TABLE: dict[str, Row] = {
     "portfolio:meetings": BOARD_ONLY,
     "portfolio:meeting_create": BOARD_ONLY,
     "portfolio:meeting": replace(BOARD_ONLY, kwargs="meeting"),
-    "portfolio:meeting_close": replace(BOARD_ONLY, board=405, admin=405, kwargs="meeting"),
+    "portfolio:meeting_close": replace(Row(anonymous=LOGIN, **NOT_ALLOWED), kwargs="meeting"),
     "portfolio:meeting_minutes": replace(BOARD_ONLY, kwargs="meeting"),
     "portfolio:meeting_minutes_pdf": replace(BOARD_ONLY, kwargs="meeting"),
     # Flow figures: the board, leaders and administrators; staff (and outsiders, staff
@@ -250,7 +254,7 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
             publish=False,
             period_end=date(2026, 3, 31),
             summary="Et utkast",
-            **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), "green"),
+            **LIGHTS,
         )
         return reverse(name, args=[initiative.pk, draft.pk])
     if row.kwargs == "meeting":
@@ -289,6 +293,7 @@ def _initiative(idea: Idea) -> Initiative:
         return existing
     phase = Phase.objects.filter(organisation=idea.organisation, kind=PhaseKind.ACTIVE).first()
     assert phase is not None
+    assert idea.innovation_type is not None and idea.unit is not None  # a submitted idea's
     other = submit_idea(
         organisation=idea.organisation,
         submitter=idea.submitter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -27,7 +28,7 @@ def test_pages_and_fragments_vary_on_hx_request(
     bob: User,
     client_for: Callable[[User | None], Client],
 ) -> None:
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client_for(bob).get(reverse(name), **headers)
     assert response.status_code == 200
     assert "hx-request" in _vary(response["Vary"])

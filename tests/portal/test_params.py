@@ -229,7 +229,7 @@ def test_saving_a_status_draft_with_a_bad_version_is_a_conflict(
         publish=False,
         period_end=date(2026, 3, 31),
         summary="Utkastet",
-        **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), TrafficLight.GREEN),
+        **dict.fromkeys(StatusReport.LIGHTS, TrafficLight.GREEN),  # type: ignore[arg-type]
     )
     data = {
         "period_end": "2026-03-31",

@@ -469,7 +469,7 @@ def test_the_baseline_cannot_be_measured_in_the_future(benefit: Benefit) -> None
 def test_a_realisation_date_must_be_sane(organisation: Organisation, typed: str) -> None:
     form = BenefitForm(benefit_data(realisation_date=typed), organisation=organisation)
     assert not form.is_valid()
-    assert form.errors["realisation_date"][0].startswith("Velg en dato mellom 1.1.2000 og ")
+    assert str(form.errors["realisation_date"][0]).startswith("Velg en dato mellom 1.1.2000 og ")
 
 
 def test_the_kind_decides_which_figures_a_benefit_needs(organisation: Organisation) -> None:
@@ -708,7 +708,8 @@ def test_a_future_measurement_is_refused_at_the_field_on_both_paths(
     client = client_for(bob)
     url = reverse("portfolio:measurement_create", args=[indicator.pk])
     data = {"measured_on": (timezone.localdate() + timedelta(days=3)).isoformat(), "value": "9"}
-    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+    variants: tuple[dict[str, Any], ...] = ({}, {"HTTP_HX_REQUEST": "true"})
+    for headers in variants:
         response = client.post(url, data, **headers)
         assert response.status_code == 200
         assert "Målingen kan ikke være datert fram i tid." in response.content.decode()

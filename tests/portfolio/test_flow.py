@@ -272,7 +272,7 @@ def test_stalled_list_follows_the_setting_and_leaves_out_closed_initiatives(
 
     stalled = stalled_initiatives(organisation=organisation, after_days=30)
     assert [i.pk for i in stalled] == [long_ago.pk]
-    assert stalled[0].time_in_phase.days == 31
+    assert stalled[0].time_in_phase.days == 31  # type: ignore[attr-defined]  # annotated
 
     html = client_for(leader).get(URL).content.decode()
     assert "over 30 dager" in html
@@ -305,7 +305,7 @@ def test_figures_leave_out_other_organisations(
         title="Lunners idé",
         question="Hvordan kan vi …?",
         need="Et behov.",
-        innovation_type=InnovationType.objects.filter(organisation=other_organisation).first(),
+        innovation_type=InnovationType.objects.filter(organisation=other_organisation)[0],
         unit=Unit.objects.create(organisation=other_organisation, name="Skole"),
         notify_board=False,
     )

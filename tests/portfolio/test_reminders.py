@@ -74,6 +74,11 @@ def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | N
         yield t
 
 
+def lights(light: str) -> dict[str, Any]:
+    """Every light of a status report set to one colour."""
+    return dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), light)
+
+
 def days_ago(days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
 
@@ -97,7 +102,7 @@ def publish(initiative: Initiative, actor: User, *, days: int = 0) -> None:
         publish=True,
         period_end=timezone.localdate(),
         summary="Alt går etter planen.",
-        **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), TrafficLight.GREEN),
+        **lights(TrafficLight.GREEN),
     )
     type(report).objects.filter(pk=report.pk).update(published_at=days_ago(days))
 
@@ -174,7 +179,7 @@ def test_a_recent_published_report_is_enough_but_a_draft_is_not(
         publish=False,
         period_end=timezone.localdate(),
         summary="Et utkast",
-        **dict.fromkeys(("progress", "economy", "quality", "risk", "benefits"), "green"),
+        **lights("green"),
     )
     reported = started(make_initiative(title="Rapportert"), 200)
     publish(reported, bob, days=45)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -430,7 +431,7 @@ def test_unknown_template_is_refused(organisation: Organisation, admin: User) ->
         switch_phase_template(
             organisation=organisation,
             actor=admin,
-            template="prince2",  # type: ignore[arg-type]
+            template="prince2",
         )
     assert names(organisation) == KS_NAMES
 
@@ -806,7 +807,7 @@ def test_bad_checkpoint_is_refused_at_the_field(
     pilot = phase(organisation, "Pilotering")
     item = pilot.checklist.first()
     assert item is not None
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     added = admin_client.post(
         reverse("portfolio:checklist_add", args=[pilot.pk]), {"nytt-text": text}, **headers
     )
@@ -831,7 +832,7 @@ def test_edit_move_and_remove_a_checkpoint(
 ) -> None:
     pilot = phase(organisation, "Pilotering")
     first, second = list(pilot.checklist.order_by("order"))[:2]
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     edited = admin_client.post(
         reverse("portfolio:checklist_edit", args=[pilot.pk, first.pk]),
         {f"punkt-{first.pk}-text": "Pilotplanen er godkjent"},

@@ -186,7 +186,7 @@ def test_assessment_is_saved_and_shows_total_and_priority(
 ) -> None:
     response = board.post(treat_url(idea), scores(), follow=True)
     assessment = Assessment.objects.get(idea=idea)
-    assert (assessment.total, assessment.priority.label) == (21, "Bør ha")
+    assert (assessment.total, str(assessment.priority.label)) == (21, "Bør ha")
     assert assessment.assessed_by == bob
     html = response.content.decode()
     assert "Vurderingen er lagret: 21 poeng, Bør ha." in html
@@ -337,7 +337,7 @@ def test_merge_into_another_organisations_idea_is_refused(
         title="Lunners idé",
         question="Hvordan kan vi gjøre noe i Lunner?",
         need="Et behov.",
-        innovation_type=other_organisation.innovation_types.first(),
+        innovation_type=other_organisation.innovation_types.all()[0],
         unit=Unit.objects.create(organisation=other_organisation, name="Helse"),
         notify_board=False,
     )

@@ -1,82 +1,24 @@
-"""Load the demo municipality. Safe to run again: nothing is duplicated.
-
-It lives in maturity, the top app, because it fills every app.
-"""
+"""Load the demo municipality (maturity/demo/). Safe to run again: nothing is duplicated."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from ideas.models import Idea, InnovationType
-from ideas.services import submit_idea
-from maturity.demo_data import (
-    DEMO_IDEAS,
-    DEMO_ORGANISATION,
-    DEMO_PASSWORD,
-    DEMO_UNITS,
-    DEMO_USERS,
-)
-from maturity.demo_portfolio import seed_portfolio
-from portal.models import Role, Unit, User
-from portal.services import add_member, ensure_organisation
+from maturity.demo import seed_demo
+from maturity.demo.data import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
     help = "Laster demokommunen Nittedal med enheter, brukere og idéer."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = ensure_organisation(**DEMO_ORGANISATION)
-        units = {}
-        for item in DEMO_UNITS:
-            units[item["name"]], _ = Unit.objects.get_or_create(
-                organisation=organisation,
-                name=item["name"],
-                defaults={"short_name": item["short_name"]},
-            )
-        users: dict[str, User] = {}
-        for person in DEMO_USERS:
-            membership = add_member(
-                organisation=organisation,
-                email=person["email"],
-                role=Role(person["role"]),
-                first_name=person["first_name"],
-                last_name=person["last_name"],
-                unit=units[person["unit"]],
-                password=DEMO_PASSWORD,
-            )
-            users[person["email"]] = membership.user
-        types = {t.code: t for t in InnovationType.objects.filter(organisation=organisation)}
-        existing = set(
-            Idea.objects.filter(organisation=organisation).values_list("title", flat=True)
-        )
-        created = 0
-        now = timezone.now()
-        for idea in DEMO_IDEAS:
-            if idea["title"] in existing:
-                continue
-            submit_idea(
-                organisation=organisation,
-                submitter=users[idea["submitter"]],
-                title=idea["title"],
-                question=idea["question"],
-                need=idea["need"],
-                proposed_solution=idea["proposed_solution"],
-                innovation_type=types[idea["innovation_type"]],
-                unit=units[idea["unit"]],
-                submitted_at=now - timedelta(days=idea["days_ago"]),
-                notify_board=False,
-            )
-            created += 1
-        initiatives = seed_portfolio(organisation, users)
+        seeded = seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                f"{organisation.name}: {created} nye idéer og {initiatives} nye initiativer."
+                f"{seeded.organisation.name}: {seeded.ideas} nye idéer og "
+                f"{seeded.initiatives} nye initiativer."
             )
         )
         self.stdout.write("Innlogging (passord for alle: " + DEMO_PASSWORD + "):")
