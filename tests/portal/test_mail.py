@@ -88,4 +88,5 @@ def test_reminder_dates_are_oslo_dates(at: datetime) -> None:
 def test_email_frequency_names_the_user_field_choices() -> None:
     field = User._meta.get_field("email_frequency")
     assert list(field.choices or []) == list(EmailFrequency.choices)
-    assert field.default == EmailFrequency.IMMEDIATE == "immediate"
+    assert field.default == EmailFrequency.IMMEDIATE
+    assert EmailFrequency.IMMEDIATE.value == "immediate"  # the stored values did not change
