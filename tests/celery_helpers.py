@@ -29,7 +29,7 @@ def _reset_connections() -> None:
     # The app caches its AMQP helper (queues, routes) and its connection pools; both must
     # see the changed configuration.
     app.__dict__.pop("amqp", None)
-    app._after_fork()  # type: ignore[attr-defined]  # private, but the one way to drop the pools
+    app._after_fork()  # type: ignore[attr-defined]  # what a forked worker calls
 
 
 @contextmanager

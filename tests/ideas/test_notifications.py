@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
@@ -16,9 +19,14 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from ideas.models import Idea, Notification
 from ideas.notifications import notify_followers
 from ideas.services import add_comment, follow_idea
-from ideas.tasks import send_daily_digests, send_digest, send_notification_email
+from ideas.tasks import (
+    requeue_unsent_mail,
+    send_daily_digests,
+    send_digest,
+    send_notification_email,
+)
 from portal.celery import app
-from portal.models import User
+from portal.models import EmailFrequency, User
 from portal.services import set_email_frequency
 
 SETTINGS_URL = f"{settings.SITE_URL}/konto/varsler/"
@@ -191,3 +199,44 @@ def test_the_header_links_to_the_settings(
 ) -> None:
     html = client_for(alice).get(reverse("home")).content.decode()
     assert f'href="{reverse("notification_settings")}"' in html
+
+
+# The outbox sweep (ideas.tasks.requeue_unsent_mail) -------------------------------------
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def test_an_immediate_mail_whose_task_was_lost_is_sent_by_the_sweep(
+    idea: Idea, alice: User, bob: User
+) -> None:
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=OSLO), tick=False) as clock:
+        add_comment(idea=idea, author=bob, body="Hei!")  # on_commit never runs: task lost
+        assert requeue_unsent_mail() == 0  # younger than a minute: its task may be on its way
+        clock.shift(timedelta(minutes=2))
+        assert requeue_unsent_mail() == 1
+        assert requeue_unsent_mail() == 0
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+
+
+def test_people_who_chose_never_meanwhile_are_not_swept(idea: Idea, alice: User, bob: User) -> None:
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=OSLO), tick=False) as clock:
+        add_comment(idea=idea, author=bob, body="Hei!")
+        set_email_frequency(user=alice, frequency=EmailFrequency.NEVER)
+        clock.shift(timedelta(minutes=2))
+        assert requeue_unsent_mail() == 0
+    assert mail.outbox == []
+
+
+def test_a_digest_that_did_not_run_at_half_past_six_is_sent_by_the_sweep(
+    idea: Idea, alice: User, bob: User
+) -> None:
+    set_email_frequency(user=alice, frequency=EmailFrequency.DAILY)
+    with time_machine.travel(datetime(2026, 12, 1, 22, 0, tzinfo=OSLO), tick=False) as clock:
+        add_comment(idea=idea, author=bob, body="Hei!")
+        clock.move_to(datetime(2026, 12, 2, 6, 0, tzinfo=OSLO))
+        assert requeue_unsent_mail() == 0  # before the digest is due
+        clock.move_to(datetime(2026, 12, 2, 6, 45, tzinfo=OSLO))  # beat's digest was lost
+        assert requeue_unsent_mail() == 1
+        assert requeue_unsent_mail() == 0
+    [digest] = mail.outbox
+    assert digest.subject == "Daglig sammendrag fra Nyttig: 1 nytt varsel"

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.mail import send_mail as real_send_mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,6 @@ from ideas import emails
 from ideas.models import Comment, Idea, IdeaStatus, InnovationType, Notification
 from ideas.services import add_comment
 from ideas.tasks import notify_board_of_new_idea, requeue_unsent_mail, send_notification_email
-from portal import mail as portal_mail
 from portal.celery import app
 from portal.models import Unit, User
 from tests.celery_helpers import PrivateRedis, private_queue, wait_for, worker_on
@@ -144,11 +144,10 @@ def test_two_workers_claiming_at_once_send_one_mail(idea: Idea, bob: User) -> No
     notification = Notification.objects.get()
     results: list[bool] = []
     barrier = threading.Barrier(2)
-    real_send = portal_mail.send_mail
 
     def slow_send(**kwargs: Any) -> int:
         time.sleep(0.5)  # the other worker tries while this one is sending
-        return real_send(**kwargs)
+        return real_send_mail(**kwargs)
 
     def worker() -> None:
         barrier.wait()
@@ -179,13 +178,12 @@ class FlakySMTP:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.attempts: list[float] = []
-        self.real = portal_mail.send_mail
 
     def __call__(self, **kwargs: Any) -> int:
         self.attempts.append(time.monotonic())
         if self.attempts[-1] - self.attempts[0] < self.seconds:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return self.real(**kwargs)
+        return real_send_mail(**kwargs)
 
 
 def test_mail_tasks_retry_with_backoff_on_mail_and_connection_errors() -> None:
@@ -303,11 +301,8 @@ def test_nothing_is_lost_while_redis_is_down(
                 assert requeue_unsent_mail() == 0
             time.sleep(1)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
-    assert sorted(sorted(m.to) for m in mail.outbox) == [
-        [admin.email, bob.email],
-        [alice.email],
-        [alice.email],
-    ]
+    recipients = sorted(" ".join(sorted(str(to) for to in m.to)) for m in mail.outbox)
+    assert recipients == sorted([f"{admin.email} {bob.email}", alice.email, alice.email])
     bodies = "\n".join(str(m.body) for m in mail.outbox)
     assert "Flott!" in bodies and "Begrunnelse: Ikke nå." in bodies
 
