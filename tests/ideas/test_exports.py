@@ -63,7 +63,7 @@ def test_csv_export_neutralises_formulas_and_control_characters(
 ) -> None:
     response = client_for(alice).get(reverse("ideas:export", args=["csv"]))
     assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     row = rows[1]
     assert {name: row[index] for name, index in COLUMN.items()} == EXPECTED
