@@ -187,3 +187,15 @@ def meeting(organisation: Organisation, bob: User) -> Meeting:
     return create_meeting(
         organisation=organisation, actor=bob, held_on=date(2026, 3, 5), participants=[bob]
     )
+
+
+@pytest.fixture
+def other_board_member(other_organisation: Organisation) -> User:
+    """A board member of another municipality: passes every board check, sees nothing here."""
+    return _member(other_organisation, "styremedlem@lunner.example", Role.BOARD, "Dagny")
+
+
+@pytest.fixture
+def other_admin(other_organisation: Organisation) -> User:
+    """An administrator of another municipality."""
+    return _member(other_organisation, "admin@lunner.example", Role.ADMIN, "Erik")

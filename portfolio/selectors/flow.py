@@ -9,16 +9,17 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    DateTimeField,
     F,
     Q,
     QuerySet,
     Sum,
+    Value,
     Window,
 )
 from django.db.models.functions import (
     Coalesce,
     CumeDist,
-    Now,
     TruncMonth,
 )
 from django.utils import timezone
@@ -49,9 +50,19 @@ STALLED_SHOWN = 100
 SECONDS_PER_DAY = 86_400
 
 
+def _as_value(moment: datetime) -> Value:
+    return Value(moment, output_field=DateTimeField())
+
+
+def _now() -> Value:
+    """Python's now as a query parameter, not the database's NOW(): one clock for the whole
+    app (the stalled mark on the board is computed in Python), and tests can freeze it."""
+    return _as_value(timezone.now())
+
+
 def visit_duration(prefix: str = "") -> Any:
-    """The length of a phase visit; a visit still open counts up to now (the database's)."""
-    return Coalesce(f"{prefix}left_at", Now()) - F(f"{prefix}entered_at")
+    """The length of a phase visit; a visit still open counts up to now."""
+    return Coalesce(f"{prefix}left_at", _now()) - F(f"{prefix}entered_at")
 
 
 def days(duration: timedelta | None) -> float | None:
@@ -204,15 +215,16 @@ def monthly_throughput(
 
 def stalled_initiatives(*, organisation: Organisation, after_days: int) -> QuerySet[Initiative]:
     """Initiatives in an active phase that have not moved for more than `after_days` days,
-    longest first, each with `time_in_phase` (a timedelta up to the database's now)."""
+    longest first, each with `time_in_phase` (a timedelta up to now)."""
+    now = timezone.now()
     return (
         Initiative.objects.for_organisation(organisation)
         .filter(
             phase__kind=PhaseKind.ACTIVE,
-            phase_entered_at__lt=Now() - timedelta(days=after_days),
+            phase_entered_at__lt=now - timedelta(days=after_days),
         )
         .select_related("idea", "phase", "owner")
         .only("idea_id", *INITIATIVE_ROW_FIELDS)
-        .annotate(time_in_phase=Now() - F("phase_entered_at"))
+        .annotate(time_in_phase=_as_value(now) - F("phase_entered_at"))
         .order_by("phase_entered_at", "pk")
     )

@@ -119,7 +119,12 @@ def test_typed_text_survives_a_lost_session(
     page.get_by_role("button", name="Logg inn").click()
     page.get_by_label("Tittel").fill("En lang tanke")
     page.get_by_label("Hva er behovet?").fill("Mye tekst som ikke må gå tapt.")
-    page.wait_for_timeout(600)  # the copy is saved 400 ms after the last keystroke
+    # The copy is saved 400 ms after the last keystroke: wait for it, not for a guess.
+    page.wait_for_function(
+        """text => Object.keys(localStorage).some(key =>
+            key.startsWith("nyttig:autosave:") && localStorage.getItem(key).includes(text))""",
+        arg="Mye tekst som ikke må gå tapt.",
+    )
     page.context.clear_cookies()  # the session expires
     page.goto(f"{base}/ideer/ny/")
     page.get_by_label("E-post").fill(kari.email)

@@ -17,7 +17,7 @@ from portal.models import User
 
 # Column order of the export: 1 ID, 2 title, 3 question, 4 need, 5 need holder, 6 solution.
 TYPED = {
-    "title": "Plan\x00 for\x07 natt\x1b-tilsyn\x0b",
+    "title": "Plan\x01 for\x07 natt\x1b-tilsyn\x0b",  # PostgreSQL refuses \x00 itself
     "question": '=HYPERLINK("https://evil.example","Klikk")',
     "need": "+47 22 33 44 55",
     "need_holder": "-1+1",

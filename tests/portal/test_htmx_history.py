@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,8 +27,8 @@ def test_pages_and_fragments_vary_on_hx_request(
     bob: User,
     client_for: Callable[[User | None], Client],
 ) -> None:
-    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = client_for(bob).get(reverse(name), **headers)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client_for(bob).get(reverse(name), headers=headers)
     assert response.status_code == 200
     assert "hx-request" in _vary(response["Vary"])
     assert "cookie" in _vary(response["Vary"])  # what was there stays

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django import forms
@@ -223,13 +224,14 @@ def test_moving_a_card_with_a_bad_version_moves_nothing(
 def test_saving_a_status_draft_with_a_bad_version_is_a_conflict(
     value: str, initiative: Initiative, bob: User, client_for: Callable[[User | None], Client]
 ) -> None:
+    lights: dict[str, Any] = dict.fromkeys(StatusReport.LIGHTS, TrafficLight.GREEN)
     draft = save_status_report(
         initiative=initiative,
         actor=bob,
         publish=False,
         period_end=date(2026, 3, 31),
         summary="Utkastet",
-        **dict.fromkeys(StatusReport.LIGHTS, TrafficLight.GREEN),  # type: ignore[arg-type]
+        **lights,
     )
     data = {
         "period_end": "2026-03-31",

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -253,6 +254,36 @@ def test_throughput_table_is_numbers_with_decorative_bars(
 
 
 # Stalled initiatives ----------------------------------------------------------------------
+
+
+FROZEN = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.get_current_timezone())
+
+
+def test_flow_figures_follow_the_frozen_python_clock(
+    organisation: Organisation,
+    phases: list[Phase],
+    make_initiative: MakeInitiative,
+) -> None:
+    """Open visits count up to Python's now, not the database's: with the clock frozen
+    (and moved) the figures move with it, so no test depends on the wall clock."""
+    initiative = make_initiative("Frossen klokke")
+    date_visits(initiative, [(FROZEN - 10 * DAY, None)])
+    with time_machine.travel(FROZEN, tick=False) as traveller:
+        [row] = phase_time_rows(
+            initiatives_with_phase_time(organisation=organisation, phases=phases), phases
+        )
+        assert row.days[0] == pytest.approx(10)
+        assert not stalled_initiatives(organisation=organisation, after_days=12).exists()
+        traveller.shift(5 * DAY)
+        [row] = phase_time_rows(
+            initiatives_with_phase_time(organisation=organisation, phases=phases), phases
+        )
+        assert row.days[0] == pytest.approx(15)
+        [stalled] = stalled_initiatives(organisation=organisation, after_days=12)
+        assert stalled.time_in_phase == 15 * DAY  # type: ignore[attr-defined]  # annotated
+        assert median_days_per_phase(organisation=organisation, phases=phases)[0] == (
+            pytest.approx(15)
+        )
 
 
 def test_stalled_list_follows_the_setting_and_leaves_out_closed_initiatives(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import timedelta
+import zoneinfo
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,7 +25,18 @@ from portfolio.models import Assessment, Decision, DecisionKind, Initiative, Pha
 from portfolio.selectors.triage import triage_inbox
 from portfolio.services.triage import assess_idea, park_idea, reject_idea
 
-TOMORROW = timezone.localdate() + timedelta(days=1)
+# A fixed day instead of one computed at import: a run that crosses midnight (or starts
+# late in the evening, Oslo time) would otherwise park ideas «until» today. The clock
+# still ticks, from 10:00 on that day, so events keep their order.
+TODAY = date(2026, 3, 4)
+TOMORROW = TODAY + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _on_a_fixed_day() -> Iterator[None]:
+    start = datetime.combine(TODAY, time(10), tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture
