@@ -28,7 +28,7 @@ from ideas.models import (
 )
 from ideas.notifications import notify_followers
 from portal.concurrency import lock_at_version
-from portal.events import record_event, snapshot
+from portal.events import changes, record_change, record_event, snapshot
 from portal.models import Organisation, Unit, User
 
 IDEA_EVENT_FIELDS = (
@@ -66,13 +66,6 @@ def idea_state(idea: Idea) -> dict[str, Any]:
         state[name] = sorted(getattr(idea, name).values_list("pk", flat=True))
     state["tags"] = sorted(idea.tags.values_list("name", flat=True))
     return state
-
-
-def _changes(
-    before: dict[str, Any], after: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [key for key in after if before.get(key) != after[key]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
 def _apply(idea: Idea, organisation: Organisation, fields: dict[str, Any]) -> None:
@@ -207,19 +200,19 @@ def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any
     if current.status != IdeaStatus.DRAFT:
         _require_complete(current)
     current.full_clean()
-    current.version += 1
-    current.save()
     _set_relations(current, fields)
-    changed_before, changed_after = _changes(before, idea_state(current))
-    if changed_after:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="idea.edited",
-            subject=current,
-            before=changed_before,
-            after=changed_after,
-        )
+    after = idea_state(current)  # the fields as set in memory, the relations as stored
+    if after != before:  # a save that changes nothing keeps the version (and updated_at)
+        current.version += 1
+        current.save()
+    record_change(
+        before=before,
+        after=after,
+        organisation=current.organisation,
+        actor=actor,
+        action="idea.edited",
+        subject=current,
+    )
     return current
 
 
@@ -238,7 +231,7 @@ def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: An
     current.version += 1
     current.save()
     _set_relations(current, fields)
-    changed_before, changed_after = _changes(before, idea_state(current))
+    changed_before, changed_after = changes(before, idea_state(current))
     record_event(
         organisation=current.organisation,
         actor=actor,

@@ -52,6 +52,38 @@ def record_event(
     )
 
 
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, as (before, after)."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
+def record_change(
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    subject: models.Model,
+    context: dict[str, Any] | None = None,
+) -> DomainEvent | None:
+    """Record an edit with only the fields that changed, and nothing when nothing did
+    (HackSoft's `model_update`). `context` is stored on both sides whatever changed, such
+    as the id of the benefit an initiative's event is about."""
+    changed_before, changed_after = changes(before, after)
+    if not changed_after:
+        return None
+    return record_event(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        subject=subject,
+        before={**(context or {}), **changed_before},
+        after={**(context or {}), **changed_after},
+    )
+
+
 def history_for(subject: models.Model) -> models.QuerySet[DomainEvent]:
     """The events of one object, oldest first, with their actors."""
     return DomainEvent.objects.filter(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.concurrency import lock_at_version
-from portal.events import record_event, snapshot
+from portal.events import record_change, record_event, snapshot
 from portal.models import User
 from portfolio.models import (
     Benefit,
@@ -68,19 +68,19 @@ def update_benefit(
             raise TypeError(f"Unknown benefit field {name!r}.")
         setattr(current, name, value)
     current.full_clean()
-    current.version += 1
-    current.save()
     after = _benefit_state(current)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="benefit.edited",
-            subject=current.initiative,
-            before={"benefit": current.pk, **{k: before[k] for k in changed}},
-            after={"benefit": current.pk, **{k: after[k] for k in changed}},
-        )
+    if after != before:  # a save that changes nothing keeps the version
+        current.version += 1
+        current.save()
+    record_change(
+        before=before,
+        after=after,
+        organisation=current.organisation,
+        actor=actor,
+        action="benefit.edited",
+        subject=current.initiative,
+        context={"benefit": current.pk},
+    )
     return current
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import Max
 
-from portal.events import record_event, snapshot
+from portal.events import record_change, record_event, snapshot
 from portal.models import Organisation, User
 from portfolio.defaults import IN_USE_PHASES, PHASE_TEMPLATES
 from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
@@ -190,17 +190,14 @@ def update_phase(
     )
     if before["kind"] != new_kind:
         _renumber(_grouped(phases))  # to the start of the closed states, or the end of the active
-    after = _phase_state(current)
-    changed = [key for key in PHASE_FIELDS if before[key] != after[key]]
-    if changed:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="phase.updated",
-            subject=current,
-            before={key: before[key] for key in changed},
-            after={key: after[key] for key in changed},
-        )
+    record_change(
+        before=before,
+        after=_phase_state(current),
+        organisation=current.organisation,
+        actor=actor,
+        action="phase.updated",
+        subject=current,
+    )
     return current
 
 
@@ -271,18 +268,18 @@ def add_checklist_item(*, phase: Phase, actor: User, text: str) -> ChecklistItem
 def update_checklist_item(*, item: ChecklistItem, actor: User, text: str) -> ChecklistItem:
     """Reword a checkpoint. Answers already given keep the text they were given to."""
     current = ChecklistItem.objects.select_for_update().select_related("phase").get(pk=item.pk)
-    before = current.text
+    before = {"text": current.text}
     current.text = text.strip()
-    if current.text == before:
-        return current
-    current.save(update_fields=["text"])
-    record_event(
+    if current.text != before["text"]:
+        current.save(update_fields=["text"])
+    record_change(
+        before=before,
+        after={"text": current.text},
         organisation=current.phase.organisation,
         actor=actor,
         action="phase.checklist_item_updated",
         subject=current.phase,
-        before={"item": current.pk, "text": before},
-        after={"item": current.pk, "text": current.text},
+        context={"item": current.pk},
     )
     return current
 
@@ -344,16 +341,17 @@ def set_portfolio_settings(
     if not 1 <= stalled_after_days <= 365:
         raise ValueError("stalled_after_days must be between 1 and 365.")
     settings = _locked_settings(organisation)
-    before = settings.stalled_after_days
-    settings.stalled_after_days = stalled_after_days
-    settings.save(update_fields=["stalled_after_days"])
-    record_event(
+    before = {"stalled_after_days": settings.stalled_after_days}
+    if settings.stalled_after_days != stalled_after_days:
+        settings.stalled_after_days = stalled_after_days
+        settings.save(update_fields=["stalled_after_days"])
+    record_change(
+        before=before,
+        after={"stalled_after_days": stalled_after_days},
         organisation=organisation,
         actor=actor,
         action="portfolio.settings_updated",
         subject=settings,
-        before={"stalled_after_days": before},
-        after={"stalled_after_days": stalled_after_days},
     )
     return settings
 
