@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ideas import attachments as attachment_rules
+from ideas.events import IdeaAction
 from ideas.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -156,7 +157,7 @@ def submit_idea(
     record_event(
         organisation=organisation,
         actor=submitter,
-        action="idea.submitted",
+        action=IdeaAction.SUBMITTED,
         subject=idea,
         after=idea_state(idea),
         occurred_at=submitted_at,
@@ -178,7 +179,7 @@ def save_draft(*, organisation: Organisation, submitter: User, title: str, **fie
     record_event(
         organisation=organisation,
         actor=submitter,
-        action="idea.draft_created",
+        action=IdeaAction.DRAFT_CREATED,
         subject=idea,
         after=idea_state(idea),
     )
@@ -210,7 +211,7 @@ def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any
         after=after,
         organisation=current.organisation,
         actor=actor,
-        action="idea.edited",
+        action=IdeaAction.EDITED,
         subject=current,
     )
     return current
@@ -235,7 +236,7 @@ def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: An
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="idea.submitted",
+        action=IdeaAction.SUBMITTED,
         subject=current,
         before=changed_before,
         after=changed_after,
@@ -257,7 +258,7 @@ def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="idea.withdrawn",
+        action=IdeaAction.WITHDRAWN,
         subject=current,
         before=before,
         after={"status": current.status},
@@ -359,7 +360,7 @@ def add_comment(*, idea: Idea, author: User, body: str) -> Comment:
     record_event(
         organisation=idea.organisation,
         actor=author,
-        action="comment.added",
+        action=IdeaAction.COMMENT_ADDED,
         subject=idea,
         after=_comment_state(comment),
     )
@@ -388,7 +389,7 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
     record_event(
         organisation=current.idea.organisation,
         actor=editor,
-        action="comment.edited",
+        action=IdeaAction.COMMENT_EDITED,
         subject=current.idea,
         before=before,
         after=_comment_state(current),
@@ -416,7 +417,7 @@ def delete_comment(*, comment: Comment, actor: User) -> Comment:
     record_event(
         organisation=current.idea.organisation,
         actor=actor,
-        action="comment.deleted",
+        action=IdeaAction.COMMENT_DELETED,
         subject=current.idea,
         before=before,
         after=_comment_state(current),
@@ -435,7 +436,7 @@ def support_idea(*, idea: Idea, user: User) -> bool:
     if created:
         _recount(idea)
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.supported", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.SUPPORTED, subject=idea
         )
     else:
         idea.refresh_from_db(fields=["support_count"])
@@ -449,7 +450,7 @@ def unsupport_idea(*, idea: Idea, user: User) -> bool:
     if deleted:
         _recount(idea)
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.unsupported", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.UNSUPPORTED, subject=idea
         )
     else:
         idea.refresh_from_db(fields=["support_count"])
@@ -462,7 +463,7 @@ def follow_idea(*, idea: Idea, user: User) -> bool:
     _follow, created = Follow.objects.get_or_create(idea=idea, user=user)
     if created:
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.followed", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.FOLLOWED, subject=idea
         )
     return created
 
@@ -473,7 +474,7 @@ def unfollow_idea(*, idea: Idea, user: User) -> bool:
     deleted, _by_model = Follow.objects.filter(idea=idea, user=user).delete()
     if deleted:
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.unfollowed", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.UNFOLLOWED, subject=idea
         )
     return bool(deleted)
 
@@ -511,7 +512,7 @@ def add_attachment(*, idea: Idea, uploaded_by: User, upload: UploadedFile[bytes]
         record_event(
             organisation=idea.organisation,
             actor=uploaded_by,
-            action="attachment.added",
+            action=IdeaAction.ATTACHMENT_ADDED,
             subject=idea,
             after=_attachment_state(attachment),
         )
@@ -535,7 +536,7 @@ def delete_attachment(*, attachment: Attachment, actor: User) -> None:
     record_event(
         organisation=idea.organisation,
         actor=actor,
-        action="attachment.deleted",
+        action=IdeaAction.ATTACHMENT_DELETED,
         subject=idea,
         before=before,
     )

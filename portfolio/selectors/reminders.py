@@ -13,6 +13,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from portal.models import DomainEvent, Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -22,7 +23,7 @@ from portfolio.models import (
     StatusReport,
 )
 
-REMINDER_SENT = "reminder.sent"  # recorded by portfolio.services.record_reminder_sent
+REMINDER_SENT = PortfolioAction.REMINDER_SENT  # recorded by services.reminders.record_reminder_sent
 
 
 def status_reports_due(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from portal.concurrency import lock_at_version
 from portal.events import record_change, record_event, snapshot
 from portal.models import User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -49,7 +50,7 @@ def add_benefit(*, initiative: Initiative, actor: User, **fields: Any) -> Benefi
     record_event(
         organisation=initiative.organisation,
         actor=actor,
-        action="benefit.added",
+        action=PortfolioAction.BENEFIT_ADDED,
         subject=initiative,
         after={"benefit": benefit.pk, **_benefit_state(benefit)},
     )
@@ -77,7 +78,7 @@ def update_benefit(
         after=after,
         organisation=current.organisation,
         actor=actor,
-        action="benefit.edited",
+        action=PortfolioAction.BENEFIT_EDITED,
         subject=current.initiative,
         context={"benefit": current.pk},
     )
@@ -111,7 +112,7 @@ def add_indicator(
     record_event(
         organisation=benefit.organisation,
         actor=actor,
-        action="indicator.added",
+        action=PortfolioAction.INDICATOR_ADDED,
         subject=benefit.initiative,
         after=(
             {
@@ -152,7 +153,7 @@ def record_measurement(
     record_event(
         organisation=indicator.benefit.organisation,
         actor=actor,
-        action="measurement.recorded",
+        action=PortfolioAction.MEASUREMENT_RECORDED,
         subject=indicator.benefit.initiative,
         after=(
             {

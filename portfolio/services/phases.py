@@ -12,6 +12,7 @@ from django.db.models import Max
 from portal.events import record_change, record_event, snapshot
 from portal.models import Organisation, User
 from portfolio.defaults import IN_USE_PHASES, PHASE_TEMPLATES
+from portfolio.events import PortfolioAction
 from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
 from portfolio.models import (
     ChecklistAnswer,
@@ -149,7 +150,7 @@ def create_phase(
     record_event(
         organisation=organisation,
         actor=actor,
-        action="phase.created",
+        action=PortfolioAction.PHASE_CREATED,
         subject=phase,
         after=_phase_state(phase),
     )
@@ -195,7 +196,7 @@ def update_phase(
         after=_phase_state(current),
         organisation=current.organisation,
         actor=actor,
-        action="phase.updated",
+        action=PortfolioAction.PHASE_UPDATED,
         subject=current,
     )
     return current
@@ -219,7 +220,7 @@ def move_phase(*, phase: Phase, actor: User, direction: Direction) -> Phase:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="phase.moved",
+        action=PortfolioAction.PHASE_MOVED,
         subject=current,
         before={"order": old},
         after={"order": new, "direction": direction, "swapped_with": neighbour.name},
@@ -239,7 +240,7 @@ def delete_phase(*, phase: Phase, actor: User) -> None:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="phase.deleted",
+        action=PortfolioAction.PHASE_DELETED,
         subject=current,
         before={
             **_phase_state(current),
@@ -257,7 +258,7 @@ def add_checklist_item(*, phase: Phase, actor: User, text: str) -> ChecklistItem
     record_event(
         organisation=phase.organisation,
         actor=actor,
-        action="phase.checklist_item_added",
+        action=PortfolioAction.CHECKLIST_ITEM_ADDED,
         subject=phase,
         after={"item": item.pk, "text": item.text, "order": item.order},
     )
@@ -277,7 +278,7 @@ def update_checklist_item(*, item: ChecklistItem, actor: User, text: str) -> Che
         after={"text": current.text},
         organisation=current.phase.organisation,
         actor=actor,
-        action="phase.checklist_item_updated",
+        action=PortfolioAction.CHECKLIST_ITEM_UPDATED,
         subject=current.phase,
         context={"item": current.pk},
     )
@@ -293,7 +294,7 @@ def remove_checklist_item(*, item: ChecklistItem, actor: User) -> None:
     record_event(
         organisation=current.phase.organisation,
         actor=actor,
-        action="phase.checklist_item_removed",
+        action=PortfolioAction.CHECKLIST_ITEM_REMOVED,
         subject=current.phase,
         before={"item": current.pk, "text": current.text, "order": current.order},
     )
@@ -318,7 +319,7 @@ def move_checklist_item(*, item: ChecklistItem, actor: User, direction: Directio
     record_event(
         organisation=phase.organisation,
         actor=actor,
-        action="phase.checklist_item_moved",
+        action=PortfolioAction.CHECKLIST_ITEM_MOVED,
         subject=phase,
         before={"item": moved.pk, "order": before},
         after={"item": moved.pk, "order": moved.order, "direction": direction},
@@ -350,7 +351,7 @@ def set_portfolio_settings(
         after={"stalled_after_days": stalled_after_days},
         organisation=organisation,
         actor=actor,
-        action="portfolio.settings_updated",
+        action=PortfolioAction.SETTINGS_UPDATED,
         subject=settings,
     )
     return settings
@@ -407,7 +408,7 @@ def switch_phase_template(
         record_event(
             organisation=organisation,
             actor=actor,
-            action="phase.created",
+            action=PortfolioAction.PHASE_CREATED,
             subject=phase,
             after=_phase_state(phase),
         )
@@ -416,7 +417,7 @@ def switch_phase_template(
     record_event(
         organisation=organisation,
         actor=actor,
-        action="portfolio.phase_template_switched",
+        action=PortfolioAction.PHASE_TEMPLATE_SWITCHED,
         subject=settings,
         before={"phase_template": left},
         after={

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from portal.events import record_event
 from portal.models import Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Initiative,
@@ -27,7 +28,7 @@ def record_reminder_sent(
     record_event(
         organisation=organisation,
         actor=None,
-        action="reminder.sent",  # selectors.reminded_today reads it
+        action=PortfolioAction.REMINDER_SENT,  # selectors.reminded_today reads it
         subject=subject,
         after={"kind": kind, "recipient": recipient.pk, "email": recipient.email},
     )

@@ -29,6 +29,7 @@ from portal.concurrency import StaleVersion
 from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.models import Role
+from portfolio.events import PortfolioAction
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.pdf import render_pdf, static_base_url
@@ -245,7 +246,7 @@ def _last_benefit_editor(benefit: Benefit) -> str:
     return last_actor(
         benefit.initiative,
         _("En annen"),
-        action__in=["benefit.added", "benefit.edited"],
+        action__in=[PortfolioAction.BENEFIT_ADDED, PortfolioAction.BENEFIT_EDITED],
         after__benefit=benefit.pk,
     )
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
+from django.db import models, transaction
 
 from ideas import services as idea_services
+from ideas.events import IdeaAction
 from ideas.models import Idea
-from portal.events import record_change
+from portal.events import describe, has_sentence, record_change
 from portal.models import DomainEvent, Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import Benefit, ChecklistItem, Initiative, Phase, PhaseKind
 from portfolio.services.benefits import add_benefit, update_benefit
 from portfolio.services.phases import (
@@ -18,6 +23,8 @@ from portfolio.services.phases import (
     update_checklist_item,
     update_phase,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_record_change_keeps_only_what_changed_and_the_context(idea: Idea, alice: User) -> None:
@@ -144,3 +151,67 @@ def test_portfolio_settings_saved_unchanged_record_nothing(
     set_portfolio_settings(organisation=organisation, actor=admin, stalled_after_days=14)
     event = DomainEvent.objects.get(action="portfolio.settings_updated")
     assert (event.before, event.after) == ({"stalled_after_days": 30}, {"stalled_after_days": 14})
+
+
+# Every action has its sentence ------------------------------------------------------------
+
+APP_DIRS = ("portal", "ideas", "portfolio", "maturity")
+RECORDERS = {"record_event", "record_change", "DomainEvent"}
+
+
+def _recorded_actions() -> list[tuple[str, int, ast.expr]]:
+    """Each `action=` given to record_event/record_change/DomainEvent(...) in app code."""
+    found = []
+    for app in APP_DIRS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name not in RECORDERS:
+                    continue
+                for keyword in node.keywords:
+                    if keyword.arg == "action":
+                        found.append((str(path.relative_to(ROOT)), node.lineno, keyword.value))
+    return found
+
+
+def test_every_recorded_action_is_a_named_choice_not_a_free_string() -> None:
+    recorded = _recorded_actions()
+    assert len(recorded) > 30  # the walk found the services
+    free = [
+        f"{path}:{line}"
+        for path, line, value in recorded
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(value))
+    ]
+    assert free == []
+
+
+def _choices() -> list[models.TextChoices]:
+    return [*IdeaAction, *PortfolioAction]
+
+
+def test_every_action_has_a_sentence_that_reads_without_its_values(
+    organisation: Organisation, alice: User
+) -> None:
+    for action in _choices():
+        assert has_sentence(action.value), action
+        event = DomainEvent(action=action.value, actor=alice, before={}, after={})
+        text = describe(event)
+        assert text.startswith("Alice ") and "%(" not in text and action.value not in text
+
+
+def test_the_demo_municipality_has_a_sentence_for_every_event(db: None) -> None:
+    call_command("seed_demo", verbosity=0)
+    actions = set(DomainEvent.objects.values_list("action", flat=True))
+    assert len(actions) > 5
+    assert {action for action in actions if not has_sentence(action)} == set()
+    for event in DomainEvent.objects.select_related("actor")[:500]:
+        assert event.action not in describe(event)
+
+
+def test_an_unknown_action_is_shown_but_never_hidden(idea: Idea) -> None:
+    event = DomainEvent(action="something.new", before={}, after={})
+    assert describe(event) == "Systemet: something.new"
