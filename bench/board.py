@@ -39,6 +39,7 @@ from bench.seed import (
 )
 from ideas.models import Idea, IdeaStatus
 from portal.models import DomainEvent, Membership, Organisation, Role
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     ChecklistAnswer,
     ChecklistAnswerKind,
@@ -221,7 +222,7 @@ def insert_initiatives(
         DomainEvent(
             organisation=org,
             actor_id=actors[initiative.pk],
-            action="initiative.created",
+            action=PortfolioAction.INITIATIVE_CREATED,
             subject_type=Initiative._meta.label_lower,
             subject_id=initiative.pk,
             after={"idea": initiative.idea_id, "phase": first_phase[initiative.pk][0].name},

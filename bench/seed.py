@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from bench import texts
+from ideas.events import IdeaAction
 from ideas.models import (
     CLOSED_STATUSES,
     Idea,
@@ -323,7 +324,7 @@ def submitted_event(idea: Idea) -> DomainEvent:
     return DomainEvent(
         organisation_id=idea.organisation_id,
         actor_id=idea.submitter_id,
-        action="idea.submitted",
+        action=IdeaAction.SUBMITTED,
         subject_type=Idea._meta.label_lower,
         subject_id=idea.pk,
         after=after,

@@ -10,3 +10,7 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         from ideas import receivers  # noqa: F401  (connects the signal receivers)
+        from ideas.events import IdeaAction, placeholders
+        from portal.events import register_actions
+
+        register_actions(IdeaAction, placeholders)  # the history's sentences

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ideas import permissions, uploads
+from ideas.events import IdeaAction
 from ideas.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -31,7 +32,7 @@ from ideas.notifications import notify_followers
 from ideas.tasks import notify_board_of_new_idea
 from portal.celery import enqueue_on_commit
 from portal.concurrency import lock_at_version
-from portal.events import record_event, snapshot
+from portal.events import changes, record_change, record_event, snapshot
 from portal.models import Membership, Organisation, Unit, User
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,6 @@ def idea_state(idea: Idea) -> dict[str, Any]:
         state[name] = sorted(getattr(idea, name).values_list("pk", flat=True))
     state["tags"] = sorted(idea.tags.values_list("name", flat=True))
     return state
-
-
-def _changes(
-    before: dict[str, Any], after: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [key for key in after if before.get(key) != after[key]]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
 def _apply(idea: Idea, organisation: Organisation, fields: dict[str, Any]) -> None:
@@ -169,7 +163,7 @@ def submit_idea(
     record_event(
         organisation=organisation,
         actor=submitter,
-        action="idea.submitted",
+        action=IdeaAction.SUBMITTED,
         subject=idea,
         after=idea_state(idea),
         occurred_at=submitted_at,
@@ -191,7 +185,7 @@ def save_draft(*, organisation: Organisation, submitter: User, title: str, **fie
     record_event(
         organisation=organisation,
         actor=submitter,
-        action="idea.draft_created",
+        action=IdeaAction.DRAFT_CREATED,
         subject=idea,
         after=idea_state(idea),
     )
@@ -213,19 +207,19 @@ def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any
     if current.status != IdeaStatus.DRAFT:
         _require_complete(current)
     current.full_clean()
-    current.version += 1
-    current.save()
     _set_relations(current, fields)
-    changed_before, changed_after = _changes(before, idea_state(current))
-    if changed_after:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="idea.edited",
-            subject=current,
-            before=changed_before,
-            after=changed_after,
-        )
+    after = idea_state(current)  # the fields as set in memory, the relations as stored
+    if after != before:  # a save that changes nothing keeps the version (and updated_at)
+        current.version += 1
+        current.save()
+    record_change(
+        before=before,
+        after=after,
+        organisation=current.organisation,
+        actor=actor,
+        action=IdeaAction.EDITED,
+        subject=current,
+    )
     return current
 
 
@@ -244,11 +238,11 @@ def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: An
     current.version += 1
     current.save()
     _set_relations(current, fields)
-    changed_before, changed_after = _changes(before, idea_state(current))
+    changed_before, changed_after = changes(before, idea_state(current))
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="idea.submitted",
+        action=IdeaAction.SUBMITTED,
         subject=current,
         before=changed_before,
         after=changed_after,
@@ -270,7 +264,7 @@ def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="idea.withdrawn",
+        action=IdeaAction.WITHDRAWN,
         subject=current,
         before=before,
         after={"status": current.status},
@@ -372,7 +366,7 @@ def add_comment(*, idea: Idea, author: User, body: str) -> Comment:
     record_event(
         organisation=idea.organisation,
         actor=author,
-        action="comment.added",
+        action=IdeaAction.COMMENT_ADDED,
         subject=idea,
         after=_comment_state(comment),
     )
@@ -401,7 +395,7 @@ def edit_comment(*, comment: Comment, editor: User, body: str) -> Comment:
     record_event(
         organisation=current.idea.organisation,
         actor=editor,
-        action="comment.edited",
+        action=IdeaAction.COMMENT_EDITED,
         subject=current.idea,
         before=before,
         after=_comment_state(current),
@@ -429,7 +423,7 @@ def delete_comment(*, comment: Comment, actor: User) -> Comment:
     record_event(
         organisation=current.idea.organisation,
         actor=actor,
-        action="comment.deleted",
+        action=IdeaAction.COMMENT_DELETED,
         subject=current.idea,
         before=before,
         after=_comment_state(current),
@@ -448,7 +442,7 @@ def support_idea(*, idea: Idea, user: User) -> bool:
     if created:
         _recount(idea)
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.supported", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.SUPPORTED, subject=idea
         )
     else:
         idea.refresh_from_db(fields=["support_count"])
@@ -462,7 +456,7 @@ def unsupport_idea(*, idea: Idea, user: User) -> bool:
     if deleted:
         _recount(idea)
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.unsupported", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.UNSUPPORTED, subject=idea
         )
     else:
         idea.refresh_from_db(fields=["support_count"])
@@ -475,7 +469,7 @@ def follow_idea(*, idea: Idea, user: User) -> bool:
     _follow, created = Follow.objects.get_or_create(idea=idea, user=user)
     if created:
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.followed", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.FOLLOWED, subject=idea
         )
     return created
 
@@ -486,7 +480,7 @@ def unfollow_idea(*, idea: Idea, user: User) -> bool:
     deleted, _by_model = Follow.objects.filter(idea=idea, user=user).delete()
     if deleted:
         record_event(
-            organisation=idea.organisation, actor=user, action="idea.unfollowed", subject=idea
+            organisation=idea.organisation, actor=user, action=IdeaAction.UNFOLLOWED, subject=idea
         )
     return bool(deleted)
 
@@ -542,7 +536,7 @@ def add_attachment(
         record_event(
             organisation=idea.organisation,
             actor=uploaded_by,
-            action="attachment.added",
+            action=IdeaAction.ATTACHMENT_ADDED,
             subject=idea,
             after=_attachment_state(attachment),
         )
@@ -570,7 +564,7 @@ def delete_attachment(
     record_event(
         organisation=idea.organisation,
         actor=actor,
-        action="attachment.deleted",
+        action=IdeaAction.ATTACHMENT_DELETED,
         subject=idea,
         before=before,
     )

@@ -9,4 +9,8 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portefølje")
 
     def ready(self) -> None:
+        from portal.events import register_actions
         from portfolio import receivers  # noqa: F401  (connects the signal receivers)
+        from portfolio.events import PortfolioAction, placeholders
+
+        register_actions(PortfolioAction, placeholders)  # the history's sentences

@@ -15,6 +15,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from portal.models import DomainEvent, Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -25,7 +26,7 @@ from portfolio.models import (
 )
 from portfolio.selectors.phases import status_report_every_days
 
-REMINDER_SENT = "reminder.sent"  # recorded by portfolio.services.reminders.record_reminder_sent
+REMINDER_SENT = PortfolioAction.REMINDER_SENT  # recorded by services.reminders.record_reminder_sent
 
 
 @dataclass

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.concurrency import lock_at_version
-from portal.events import record_event, snapshot
+from portal.events import record_change, record_event, snapshot
 from portal.models import User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -49,7 +50,7 @@ def add_benefit(*, initiative: Initiative, actor: User, **fields: Any) -> Benefi
     record_event(
         organisation=initiative.organisation,
         actor=actor,
-        action="benefit.added",
+        action=PortfolioAction.BENEFIT_ADDED,
         subject=initiative,
         after={"benefit": benefit.pk, **_benefit_state(benefit)},
     )
@@ -68,19 +69,19 @@ def update_benefit(
             raise TypeError(f"Unknown benefit field {name!r}.")
         setattr(current, name, value)
     current.full_clean()
-    current.version += 1
-    current.save()
     after = _benefit_state(current)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="benefit.edited",
-            subject=current.initiative,
-            before={"benefit": current.pk, **{k: before[k] for k in changed}},
-            after={"benefit": current.pk, **{k: after[k] for k in changed}},
-        )
+    if after != before:  # a save that changes nothing keeps the version
+        current.version += 1
+        current.save()
+    record_change(
+        before=before,
+        after=after,
+        organisation=current.organisation,
+        actor=actor,
+        action=PortfolioAction.BENEFIT_EDITED,
+        subject=current.initiative,
+        context={"benefit": current.pk},
+    )
     return current
 
 
@@ -111,7 +112,7 @@ def add_indicator(
     record_event(
         organisation=benefit.organisation,
         actor=actor,
-        action="indicator.added",
+        action=PortfolioAction.INDICATOR_ADDED,
         subject=benefit.initiative,
         after=(
             {
@@ -152,7 +153,7 @@ def record_measurement(
     record_event(
         organisation=indicator.benefit.organisation,
         actor=actor,
-        action="measurement.recorded",
+        action=PortfolioAction.MEASUREMENT_RECORDED,
         subject=indicator.benefit.initiative,
         after=(
             {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from portal.concurrency import lock_at_version
 from portal.events import record_event
 from portal.models import User
+from portfolio.events import PortfolioAction
 from portfolio.exceptions import ChecklistIncomplete
 from portfolio.models import (
     ChecklistAnswer,
@@ -76,7 +77,7 @@ def move_initiative(
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="initiative.moved",
+        action=PortfolioAction.INITIATIVE_MOVED,
         subject=current,
         before={"phase": from_phase.name, "phase_id": from_phase.pk},
         after={

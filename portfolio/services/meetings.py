@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.events import record_event
 from portal.models import Membership, Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Meeting,
 )
@@ -46,7 +47,7 @@ def create_meeting(
     record_event(
         organisation=organisation,
         actor=actor,
-        action="meeting.created",
+        action=PortfolioAction.MEETING_CREATED,
         subject=meeting,
         after={
             "title": meeting.title,
@@ -68,7 +69,7 @@ def close_meeting(*, meeting: Meeting, actor: User) -> Meeting:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="meeting.closed",
+        action=PortfolioAction.MEETING_CLOSED,
         subject=current,
         after={
             "closed_at": current.closed_at.isoformat(),

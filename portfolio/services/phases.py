@@ -9,9 +9,10 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import Max
 
-from portal.events import record_event, snapshot
+from portal.events import record_change, record_event, snapshot
 from portal.models import Organisation, User
 from portfolio.defaults import IN_USE_PHASES, PHASE_TEMPLATES
+from portfolio.events import PortfolioAction
 from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
 from portfolio.models import (
     ChecklistAnswer,
@@ -149,7 +150,7 @@ def create_phase(
     record_event(
         organisation=organisation,
         actor=actor,
-        action="phase.created",
+        action=PortfolioAction.PHASE_CREATED,
         subject=phase,
         after=_phase_state(phase),
     )
@@ -190,17 +191,14 @@ def update_phase(
     )
     if before["kind"] != new_kind:
         _renumber(_grouped(phases))  # to the start of the closed states, or the end of the active
-    after = _phase_state(current)
-    changed = [key for key in PHASE_FIELDS if before[key] != after[key]]
-    if changed:
-        record_event(
-            organisation=current.organisation,
-            actor=actor,
-            action="phase.updated",
-            subject=current,
-            before={key: before[key] for key in changed},
-            after={key: after[key] for key in changed},
-        )
+    record_change(
+        before=before,
+        after=_phase_state(current),
+        organisation=current.organisation,
+        actor=actor,
+        action=PortfolioAction.PHASE_UPDATED,
+        subject=current,
+    )
     return current
 
 
@@ -222,7 +220,7 @@ def move_phase(*, phase: Phase, actor: User, direction: Direction) -> Phase:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="phase.moved",
+        action=PortfolioAction.PHASE_MOVED,
         subject=current,
         before={"order": old},
         after={"order": new, "direction": direction, "swapped_with": neighbour.name},
@@ -242,7 +240,7 @@ def delete_phase(*, phase: Phase, actor: User) -> None:
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="phase.deleted",
+        action=PortfolioAction.PHASE_DELETED,
         subject=current,
         before={
             **_phase_state(current),
@@ -260,7 +258,7 @@ def add_checklist_item(*, phase: Phase, actor: User, text: str) -> ChecklistItem
     record_event(
         organisation=phase.organisation,
         actor=actor,
-        action="phase.checklist_item_added",
+        action=PortfolioAction.CHECKLIST_ITEM_ADDED,
         subject=phase,
         after={"item": item.pk, "text": item.text, "order": item.order},
     )
@@ -271,18 +269,18 @@ def add_checklist_item(*, phase: Phase, actor: User, text: str) -> ChecklistItem
 def update_checklist_item(*, item: ChecklistItem, actor: User, text: str) -> ChecklistItem:
     """Reword a checkpoint. Answers already given keep the text they were given to."""
     current = ChecklistItem.objects.select_for_update().select_related("phase").get(pk=item.pk)
-    before = current.text
+    before = {"text": current.text}
     current.text = text.strip()
-    if current.text == before:
-        return current
-    current.save(update_fields=["text"])
-    record_event(
+    if current.text != before["text"]:
+        current.save(update_fields=["text"])
+    record_change(
+        before=before,
+        after={"text": current.text},
         organisation=current.phase.organisation,
         actor=actor,
-        action="phase.checklist_item_updated",
+        action=PortfolioAction.CHECKLIST_ITEM_UPDATED,
         subject=current.phase,
-        before={"item": current.pk, "text": before},
-        after={"item": current.pk, "text": current.text},
+        context={"item": current.pk},
     )
     return current
 
@@ -296,7 +294,7 @@ def remove_checklist_item(*, item: ChecklistItem, actor: User) -> None:
     record_event(
         organisation=current.phase.organisation,
         actor=actor,
-        action="phase.checklist_item_removed",
+        action=PortfolioAction.CHECKLIST_ITEM_REMOVED,
         subject=current.phase,
         before={"item": current.pk, "text": current.text, "order": current.order},
     )
@@ -321,7 +319,7 @@ def move_checklist_item(*, item: ChecklistItem, actor: User, direction: Directio
     record_event(
         organisation=phase.organisation,
         actor=actor,
-        action="phase.checklist_item_moved",
+        action=PortfolioAction.CHECKLIST_ITEM_MOVED,
         subject=phase,
         before={"item": moved.pk, "order": before},
         after={"item": moved.pk, "order": moved.order, "direction": direction},
@@ -344,16 +342,17 @@ def set_portfolio_settings(
     if not 1 <= stalled_after_days <= 365:
         raise ValueError("stalled_after_days must be between 1 and 365.")
     settings = _locked_settings(organisation)
-    before = settings.stalled_after_days
-    settings.stalled_after_days = stalled_after_days
-    settings.save(update_fields=["stalled_after_days"])
-    record_event(
+    before = {"stalled_after_days": settings.stalled_after_days}
+    if settings.stalled_after_days != stalled_after_days:
+        settings.stalled_after_days = stalled_after_days
+        settings.save(update_fields=["stalled_after_days"])
+    record_change(
+        before=before,
+        after={"stalled_after_days": stalled_after_days},
         organisation=organisation,
         actor=actor,
-        action="portfolio.settings_updated",
+        action=PortfolioAction.SETTINGS_UPDATED,
         subject=settings,
-        before={"stalled_after_days": before},
-        after={"stalled_after_days": stalled_after_days},
     )
     return settings
 
@@ -409,7 +408,7 @@ def switch_phase_template(
         record_event(
             organisation=organisation,
             actor=actor,
-            action="phase.created",
+            action=PortfolioAction.PHASE_CREATED,
             subject=phase,
             after=_phase_state(phase),
         )
@@ -418,7 +417,7 @@ def switch_phase_template(
     record_event(
         organisation=organisation,
         actor=actor,
-        action="portfolio.phase_template_switched",
+        action=PortfolioAction.PHASE_TEMPLATE_SWITCHED,
         subject=settings,
         before={"phase_template": left},
         after={

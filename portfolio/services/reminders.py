@@ -13,11 +13,12 @@ from django.utils import timezone
 from portal.events import record_event
 from portal.mail import send_templated
 from portal.models import Organisation, User
+from portfolio.events import PortfolioAction
 from portfolio.models import (
     Benefit,
     Initiative,
 )
-from portfolio.selectors.reminders import REMINDER_SENT, due_reminders, reminded_today
+from portfolio.selectors.reminders import due_reminders, reminded_today
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def record_reminder_sent(
     record_event(
         organisation=organisation,
         actor=None,
-        action=REMINDER_SENT,  # selectors.reminders.reminded_today reads it
+        action=PortfolioAction.REMINDER_SENT,  # selectors.reminded_today reads it
         subject=subject,
         after={"kind": kind, "recipient": recipient.pk, "email": recipient.email},
     )

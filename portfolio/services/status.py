@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.concurrency import StaleVersion, lock_row
 from portal.events import record_event
 from portal.models import User
+from portfolio.events import PortfolioAction
 from portfolio.exceptions import StatusReportPublished
 from portfolio.models import (
     Initiative,
@@ -77,7 +78,7 @@ def save_status_report(
     record_event(
         organisation=initiative.organisation,
         actor=actor,
-        action="status.published" if publish else "status.saved",
+        action=PortfolioAction.STATUS_PUBLISHED if publish else PortfolioAction.STATUS_SAVED,
         subject=initiative,
         after=(
             {

@@ -13,6 +13,7 @@ from ideas.services import close_idea, lock_idea, transfer_followers
 from portal.concurrency import lock_row
 from portal.events import record_event
 from portal.models import User
+from portfolio.events import PortfolioAction
 from portfolio.exceptions import NotDecidable
 from portfolio.models import (
     Assessment,
@@ -27,10 +28,10 @@ from portfolio.models import (
 )
 
 DECISION_ACTIONS = {
-    DecisionKind.ACCEPT: "idea.accepted",
-    DecisionKind.PARK: "idea.parked",
-    DecisionKind.REJECT: "idea.rejected",
-    DecisionKind.MERGE: "idea.merged",
+    DecisionKind.ACCEPT: PortfolioAction.ACCEPTED,
+    DecisionKind.PARK: PortfolioAction.PARKED,
+    DecisionKind.REJECT: PortfolioAction.REJECTED,
+    DecisionKind.MERGE: PortfolioAction.MERGED,
 }
 
 
@@ -64,7 +65,7 @@ def assess_idea(
     record_event(
         organisation=idea.organisation,
         actor=actor,
-        action="idea.assessed",
+        action=PortfolioAction.ASSESSED,
         subject=idea,
         before=before,
         after={**scores, "total": assessment.total, "priority": assessment.priority.value},
@@ -179,7 +180,7 @@ def accept_idea(
     record_event(
         organisation=current.organisation,
         actor=actor,
-        action="initiative.created",
+        action=PortfolioAction.INITIATIVE_CREATED,
         subject=initiative,
         after={
             "idea": current.pk,

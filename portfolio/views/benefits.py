@@ -28,6 +28,7 @@ from portal.events import history_for, last_actor
 from portal.http import HtmxRequest
 from portal.pdf import pdf_response
 from portfolio import permissions
+from portfolio.events import PortfolioAction
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
 from portfolio.permissions import may_edit_benefits
@@ -210,7 +211,7 @@ def _last_benefit_editor(benefit: Benefit) -> str:
     return last_actor(
         benefit.initiative,
         _("En annen"),
-        action__in=["benefit.added", "benefit.edited"],
+        action__in=[PortfolioAction.BENEFIT_ADDED, PortfolioAction.BENEFIT_EDITED],
         after__benefit=benefit.pk,
     )
 

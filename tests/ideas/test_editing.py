@@ -161,6 +161,22 @@ def test_the_second_editor_gets_409_and_keeps_the_text(
     assert idea.title == "Styrets versjon"
 
 
+@pytest.mark.parametrize("garbled", ["²", "abc", ""])
+def test_a_garbled_version_is_a_conflict_not_a_500(
+    garbled: str,
+    idea: Idea,
+    bob: User,
+    full_form: dict[str, object],
+    client_for: Callable[[User | None], Client],
+) -> None:
+    response = client_for(bob).post(
+        reverse("ideas:edit", args=[idea.pk]), {**full_form, "title": "Ny", "versjon": garbled}
+    )
+    assert response.status_code == 409
+    idea.refresh_from_db()
+    assert idea.title != "Ny"
+
+
 def test_submitter_edits_until_triage_then_only_the_board(
     idea: Idea, alice: User, bob: User, leader: User, client_for: Callable[[User | None], Client]
 ) -> None:

@@ -179,6 +179,20 @@ def test_a_stale_version_is_a_conflict_and_saves_nothing(benefit: Benefit, bob: 
     assert Benefit.objects.get(pk=benefit.pk).description == "Ny tekst"
 
 
+@pytest.mark.parametrize("garbled", ["²", "x", ""])
+def test_a_garbled_version_on_the_edit_form_is_a_409_not_a_500(
+    garbled: str, benefit: Benefit, bob: User, client_for: Callable[[User | None], Client]
+) -> None:
+    response = client_for(bob).post(
+        reverse("portfolio:benefit_edit", args=[benefit.pk]),
+        benefit_data(description="Ny tekst", versjon=garbled),
+    )
+    assert response.status_code == 409
+    assert "lagret gevinsten mens du skrev" in response.content.decode()
+    benefit.refresh_from_db()
+    assert benefit.description == "Frigjort tid i nattpatruljen"
+
+
 def test_indicator_and_measurement_are_recorded_as_events(indicator: Indicator, bob: User) -> None:
     record_measurement(
         indicator=indicator, actor=bob, measured_on=date(2026, 3, 1), value=Decimal("110")

@@ -166,6 +166,20 @@ def test_saving_and_publishing_are_recorded_on_the_initiative(
     assert actions == ["status.saved", "status.published"]
 
 
+def test_the_initiative_history_tells_status_reports_in_words(
+    initiative: Initiative, bob: User, client_for: Callable[[User | None], Client]
+) -> None:
+    draft = save_status_report(initiative=initiative, actor=bob, publish=False, **fields())
+    save_status_report(
+        initiative=initiative, actor=bob, publish=True, report=draft, expected_version=1, **fields()
+    )
+    url = reverse("portfolio:initiative", args=[initiative.pk])
+    html = client_for(bob).get(url).content.decode()
+    assert "Bob lagret et utkast til statusrapport." in html
+    assert "Bob publiserte en statusrapport." in html
+    assert "status.published" not in html and "status.saved" not in html
+
+
 # The form ---------------------------------------------------------------------------------
 
 

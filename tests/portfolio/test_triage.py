@@ -23,7 +23,7 @@ from portal.services import add_member
 from portfolio.exceptions import NotDecidable
 from portfolio.models import Assessment, Decision, DecisionKind, Initiative, Phase, PhaseKind
 from portfolio.selectors.triage import triage_inbox
-from portfolio.services.triage import assess_idea, park_idea, reject_idea
+from portfolio.services.triage import assess_idea, merge_idea, park_idea, reject_idea
 
 # A fixed day instead of one computed at import: a run that crosses midnight (or starts
 # late in the evening, Oslo time) would otherwise park ideas «until» today. The clock
@@ -478,3 +478,23 @@ def test_treat_page_query_count_is_fixed(make_idea: Callable[..., Idea], board: 
     with CaptureQueriesContext(connection) as many:
         board.get(treat_url(idea))
     assert len(many) == len(few)
+
+
+def test_after_a_merge_the_targets_counters_match_its_rows(
+    make_idea: Callable[..., Idea], alice: User, leader: User, admin: User, bob: User
+) -> None:
+    duplicate = make_idea(title="Duplikat")
+    target = make_idea(title="Originalen")
+    for user in (leader, admin):
+        support_idea(idea=duplicate, user=user)
+        follow_idea(idea=duplicate, user=user)
+    support_idea(idea=target, user=leader)  # supports both: counted once
+    Idea.objects.filter(pk=target.pk).update(support_count=99)  # a drifted counter is repaired
+    merge_idea(idea=duplicate, actor=bob, expected_version=duplicate.version, into=target)
+    target.refresh_from_db()
+    assert target.support_count == Support.objects.filter(idea=target).count() == 2
+    assert set(Follow.objects.filter(idea=target).values_list("user", flat=True)) == {
+        alice.pk,
+        leader.pk,
+        admin.pk,
+    }
