@@ -280,10 +280,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ideas.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
-    # Pådrivere and benefit owners are reminded of due status reports and measurements.
+    # Pådrivere and benefit owners are reminded of due status reports and measurements, at
+    # 07:00 and then hourly through the working day: a run only sends what nobody was reminded
+    # of today (the reminder.sent events), so a run lost while Redis was down is made up by
+    # the next one instead of being skipped until tomorrow.
     "send-due-reminders": {
         "task": "portfolio.tasks.send_due_reminders",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-16", minute=0),
     },
     # The mail outbox: rows not sent a minute after they were written (Redis was down, the
     # mail server refused past the retries, a worker died) are queued again.
