@@ -82,20 +82,23 @@
 
   // Keep keyboard focus on a control that htmx swapped out and back in (support, follow…).
   // htmx restores focus by id itself, but not when the swap lands after focus has moved
-  // to <body> (a slow answer): then we put it back.
-  var focusedId = null;
-  document.addEventListener("htmx:beforeRequest", function () {
+  // to <body> (a slow answer): then we put it back. The id is kept per request (on its
+  // XMLHttpRequest), so an earlier request settling late cannot forget a later one's.
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
-    focusedId = active && active !== document.body && active.id ? active.id : null;
+    if (event.detail.xhr) {
+      event.detail.xhr.nyttigFocusedId =
+        active && active !== document.body && active.id ? active.id : null;
+    }
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var focusedId = event.detail.xhr && event.detail.xhr.nyttigFocusedId;
     if (!focusedId) { return; }
     var active = document.activeElement;
     if (!active || active === document.body) {
       var again = document.getElementById(focusedId);
       if (again) { again.focus(); }
     }
-    focusedId = null;
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -60,6 +60,11 @@ def test_colleague_supports_follows_and_comments_by_keyboard(
     expect(support).to_be_focused()  # htmx put focus back on the swapped-in button
 
     follow = page.locator("#follow-button")
+    # htmx wires up swapped-in forms when the swap settles (20 ms later); a key pressed
+    # before that would submit the plain form and reload the page.
+    page.wait_for_function(
+        "() => document.querySelector('#follow-button').form['htmx-internal-data']"
+    )
     follow.focus()
     page.keyboard.press("Enter")
     expect(follow).to_have_attribute("aria-pressed", "true")
