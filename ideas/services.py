@@ -31,7 +31,7 @@ from ideas.models import (
 from ideas.notifications import notify_followers
 from ideas.tasks import notify_board_of_new_idea
 from portal.celery import enqueue_on_commit
-from portal.concurrency import lock_at_version
+from portal.concurrency import lock_at_version, save_new_version
 from portal.events import changes, record_change, record_event, snapshot
 from portal.models import Membership, Organisation, Unit, User
 
@@ -210,8 +210,7 @@ def update_idea(*, idea: Idea, actor: User, expected_version: int, **fields: Any
     _set_relations(current, fields)
     after = idea_state(current)  # the fields as set in memory, the relations as stored
     if after != before:  # a save that changes nothing keeps the version (and updated_at)
-        current.version += 1
-        current.save()
+        save_new_version(current)
     record_change(
         before=before,
         after=after,
@@ -235,8 +234,7 @@ def submit_draft(*, idea: Idea, actor: User, expected_version: int, **fields: An
     current.submitted_at = timezone.now()
     _require_complete(current)
     current.full_clean()
-    current.version += 1
-    current.save()
+    save_new_version(current)
     _set_relations(current, fields)
     changed_before, changed_after = changes(before, idea_state(current))
     record_event(
@@ -259,8 +257,7 @@ def withdraw_idea(*, idea: Idea, actor: User, expected_version: int) -> Idea:
         raise ValueError("The idea is already closed.")
     before = {"status": current.status}
     current.status = IdeaStatus.WITHDRAWN
-    current.version += 1
-    current.save(update_fields=["status", "version", "updated_at"])
+    save_new_version(current, update_fields=["status", "updated_at"])
     record_event(
         organisation=current.organisation,
         actor=actor,
@@ -280,8 +277,7 @@ def close_idea(*, idea: Idea, actor: User, status: IdeaStatus, reason: str = "")
     rejection). The caller holds the lock (`lock_idea`) and records the decision's event."""
     idea.status = status
     idea.triaged_at = idea.triaged_at or timezone.now()
-    idea.version += 1
-    idea.save(update_fields=["status", "triaged_at", "version", "updated_at"])
+    save_new_version(idea, update_fields=["status", "triaged_at", "updated_at"])
     if reason:
         notify_followers(
             idea=idea,

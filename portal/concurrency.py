@@ -58,6 +58,14 @@ def lock_row[M: models.Model](queryset: models.QuerySet[M], *, pk: Any) -> M:
         raise
 
 
+def save_new_version(row: Any, *, update_fields: list[str] | None = None) -> None:
+    """Save a changed row as its next version: the one place a version is bumped, so a
+    form loaded before this save is refused as stale. A save that changes nothing should
+    not come here (see `portal.events.record_change`)."""
+    row.version += 1
+    row.save(update_fields=None if update_fields is None else [*update_fields, "version"])
+
+
 def lock_at_version[M: models.Model](queryset: models.QuerySet[M], *, pk: Any, expected: int) -> M:
     """Lock the row and check it is still at `expected`; else StaleVersion (or RowBusy)."""
     current = lock_row(queryset, pk=pk)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.concurrency import lock_at_version
+from portal.concurrency import lock_at_version, save_new_version
 from portal.events import record_change, record_event, snapshot
 from portal.models import User
 from portfolio.events import PortfolioAction
@@ -71,8 +71,7 @@ def update_benefit(
     current.full_clean()
     after = _benefit_state(current)
     if after != before:  # a save that changes nothing keeps the version
-        current.version += 1
-        current.save()
+        save_new_version(current)
     record_change(
         before=before,
         after=after,

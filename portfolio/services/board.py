@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.concurrency import lock_at_version
+from portal.concurrency import lock_at_version, save_new_version
 from portal.events import record_event
 from portal.models import User
 from portfolio.events import PortfolioAction
@@ -72,8 +72,7 @@ def move_initiative(
     PhaseVisit.objects.create(initiative=current, phase=to_phase, entered_at=now)
     current.phase = to_phase
     current.phase_entered_at = now
-    current.version += 1
-    current.save(update_fields=["phase", "phase_entered_at", "version"])
+    save_new_version(current, update_fields=["phase", "phase_entered_at"])
     record_event(
         organisation=current.organisation,
         actor=actor,
