@@ -10,3 +10,7 @@ class MaturityConfig(AppConfig):
 
     def ready(self) -> None:
         from maturity import receivers  # noqa: F401  (connects the signal receivers)
+        from maturity.selectors.staircase import organisation_role_levels
+        from portfolio.roles import register_role_levels
+
+        register_role_levels(organisation_role_levels)

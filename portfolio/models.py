@@ -100,13 +100,19 @@ class PortfolioSettings(models.Model):
         return str(self.organisation)
 
 
-class MunicipalRole(models.TextChoices):
-    """The municipality's stance in one initiative: the words of the maturity staircase."""
+class MunicipalRole(models.IntegerChoices):
+    """The municipality's stance in one initiative, as a level of the maturity staircase.
 
-    WAIT_AND_SEE = "wait_and_see", _("Vente å se")
-    CONTRIBUTOR = "contributor", _("Bidragsyter")
-    INITIATOR = "initiator", _("Initiativtaker")
-    PARTNER = "partner", _("Innovasjonspartner")
+    Stored as the level's number: the organisation's own names and stances for the levels
+    live in its staircase (`maturity.MaturityLevel`) and reach the board through
+    `portfolio.roles.role_levels`, so renaming a level renames it here too. These labels are
+    only the fallback for an organisation without a staircase.
+    """
+
+    WAIT_AND_SEE = 1, _("Vente å se")
+    CONTRIBUTOR = 2, _("Bidragsyter")
+    INITIATOR = 3, _("Initiativtaker")
+    PARTNER = 4, _("Innovasjonspartner")
 
 
 class Priority(models.TextChoices):
@@ -206,12 +212,13 @@ class Initiative(models.Model):
         related_name="initiative_teams",
         verbose_name=_("team"),
     )
-    role = models.CharField(
+    role = models.PositiveSmallIntegerField(
         _("kommunens rolle"),
-        max_length=20,
         choices=MunicipalRole.choices,
         default=MunicipalRole.CONTRIBUTOR,
     )
+    shared_with_others = models.BooleanField(_("delt med andre"), default=False)
+    shared_with = models.CharField(_("hvem løsningen er delt med"), max_length=300, blank=True)
     # Optimistic concurrency: a move or edit must name the version it was made from.
     version = models.PositiveIntegerField(default=1)
     phase_entered_at = models.DateTimeField(default=timezone.now)

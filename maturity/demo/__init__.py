@@ -16,6 +16,7 @@ from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
 from maturity.demo.data import DEMO_IDEAS, DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_UNITS, DEMO_USERS
 from maturity.demo.portfolio import seed_portfolio
+from maturity.receivers import create_strategy
 from portal.models import Organisation, Role, Unit, User
 from portal.services import add_member, ensure_organisation
 
@@ -30,6 +31,7 @@ class Seeded:
 @transaction.atomic
 def seed_demo() -> Seeded:
     organisation = ensure_organisation(**DEMO_ORGANISATION)
+    create_strategy(organisation)  # also for a demo made before the strategy grew
     units = {}
     for item in DEMO_UNITS:
         units[item["name"]], _ = Unit.objects.get_or_create(

@@ -15,10 +15,10 @@ from portfolio.models import (
     ChecklistAnswerKind,
     ChecklistItem,
     Initiative,
-    MunicipalRole,
     Phase,
     PhaseKind,
 )
+from portfolio.roles import role_choices
 
 
 class BoardFilterForm(QueryFilterForm):
@@ -61,7 +61,9 @@ class BoardFilterForm(QueryFilterForm):
         self.set_choices("eier", [(str(u.pk), str(u)) for u in owners])
         goals = StrategicGoal.objects.filter(organisation=organisation).order_by("order")
         self.set_choices("mal", [(str(g.pk), g.title) for g in goals])
-        self.set_choices("rolle", list(MunicipalRole.choices))
+        self.set_choices(
+            "rolle", [(str(level), name) for level, name in role_choices(organisation)]
+        )
         self.set_choices(
             "rader", [("", _("Ingen")), ("enhet", _("Enhet")), ("type", _("Type"))], any_=False
         )

@@ -49,15 +49,6 @@ CRITERIA = {
 ADJUSTMENT_ERROR = _("Skriv et helt tall fra −5 til 5.")
 
 
-# The maturity staircase's stances, shown under the municipality's role in an initiative.
-ROLE_STANCES = {
-    MunicipalRole.WAIT_AND_SEE: _("«Vi venter til det finnes gode kvalitetssikrede løsninger»"),
-    MunicipalRole.CONTRIBUTOR: _("«Vi bidrar aktivt når noen vil utvikle en løsning»"),
-    MunicipalRole.INITIATOR: _("«Vi prøver å få andre med på å utvikle en løsning»"),
-    MunicipalRole.PARTNER: _("«Vi gjør det vi kan for å få utviklet en løsning»"),
-}
-
-
 class TriageForm(DesignsystemetFormMixin, forms.Form):
     """A form about one idea. Its ids carry the idea, so many ideas fit on one meeting page."""
 
@@ -168,8 +159,9 @@ class AcceptForm(DecisionForm):
         widget=forms.SelectMultiple(attrs={"size": 5}),
         error_messages={"invalid_choice": _("Velg teamet blant de ansatte i kommunen.")},
     )
-    role = forms.ChoiceField(
+    role = forms.TypedChoiceField(
         label=_("Kommunens rolle"),
+        coerce=int,
         choices=MunicipalRole.choices,
         initial=MunicipalRole.CONTRIBUTOR,
         widget=DescribedRadioSelect,
@@ -193,7 +185,11 @@ class AcceptForm(DecisionForm):
         self._choices("team", people)
         role_widget = self.fields["role"].widget
         assert isinstance(role_widget, DescribedRadioSelect)
-        role_widget.descriptions = {role.value: str(text) for role, text in ROLE_STANCES.items()}
+        # The organisation's own names for the staircase levels, with their stances.
+        self._choices("role", [(level.level, level.name) for level in choices.roles.values()])
+        role_widget.descriptions = {
+            str(level.level): f"«{level.stance}»" for level in choices.roles.values()
+        }
 
     def clean_phase(self) -> Phase:
         return self.phases[self.cleaned_data["phase"]]

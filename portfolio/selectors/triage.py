@@ -21,6 +21,7 @@ from portfolio.models import (
     Phase,
     PhaseKind,
 )
+from portfolio.roles import RoleLevel, role_levels
 
 INBOX_RELATED = ("unit", "innovation_type", "submitter", "assessment")
 
@@ -68,6 +69,7 @@ class TriageChoices:
     phases: list[Phase]
     members: list[User]
     merge_targets: list[Idea]
+    roles: dict[int, RoleLevel]
 
 
 def triage_choices(*, organisation: Organisation) -> TriageChoices:
@@ -84,6 +86,7 @@ def triage_choices(*, organisation: Organisation) -> TriageChoices:
         phases=list(phases.order_by("order")),
         members=list(members.order_by("first_name", "last_name", "email")),
         merge_targets=sorted(targets, key=lambda idea: (idea.title.lower(), idea.pk)),
+        roles=role_levels(organisation),
     )
 
 

@@ -40,7 +40,7 @@ def accept_data(idea_version: int, phase: Phase, owner: User) -> dict[str, str]:
         "versjon": str(idea_version),
         "phase": str(phase.pk),
         "owner": str(owner.pk),
-        "role": "contributor",
+        "role": "2",
     }
 
 

@@ -841,10 +841,10 @@ def test_initiative_page_query_count_does_not_grow_with_benefits(
     # Session, user, membership; initiative, team; settings; benefits, indicators,
     # measurements; the owner/responsible select lists none (forms on their own pages);
     # history.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
     _grow(led_initiative, bob, benefits=4, measurements=3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 

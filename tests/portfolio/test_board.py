@@ -17,6 +17,7 @@ from portfolio.exceptions import ChecklistIncomplete
 from portfolio.models import (
     ChecklistAnswer,
     Initiative,
+    MunicipalRole,
     Phase,
     PhaseKind,
     PhaseVisit,
@@ -82,11 +83,11 @@ def test_board_query_count_does_not_grow_with_cards(
     make_initiative()
     # session, user, membership, settings, phases, counts, cards, the latest published
     # status report of every card (one query), and the filter choices
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("portfolio:board"))
     for n in range(20):
         make_initiative(title=f"Kort {n}")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("portfolio:board"))
 
 
@@ -97,8 +98,8 @@ def test_filters_keep_only_matching_cards(
 ) -> None:
     first = make_initiative(title="Sensorer om natten")
     make_initiative(title="Robot for fakturaer", initiator="leader")
-    Initiative.objects.filter(pk=first.pk).update(role="partner")
-    html = client_for(bob).get(reverse("portfolio:board") + "?rolle=partner").content.decode()
+    Initiative.objects.filter(pk=first.pk).update(role=MunicipalRole.PARTNER)
+    html = client_for(bob).get(reverse("portfolio:board") + "?rolle=4").content.decode()
     assert "Sensorer om natten" in html and "Robot for fakturaer" not in html
 
 

@@ -364,7 +364,7 @@ def test_meeting_page_query_count_does_not_grow_with_the_agenda(
     add_rows(1)
     # session, user, membership, meeting, its participants, agenda ideas, their decisions
     # here, the forms' choices (phases, members, ideas), settings, stalled initiatives
-    expected = 12
+    expected = 13  # and the staircase levels, for the role names
     with django_assert_num_queries(expected):
         board.get(meeting_url(meeting))
     add_rows(6)
@@ -438,7 +438,7 @@ def decided_meeting(
                 "handling": "accept",
                 "phase": str(phase.pk),
                 "owner": str(alice.pk),
-                "role": "initiator",
+                "role": "3",
                 "basis": "Stort behov og tydelig gevinst.",
                 "case_number": "2026/101",
             },

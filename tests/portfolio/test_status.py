@@ -506,6 +506,6 @@ def test_the_board_fetches_every_cards_lights_in_one_query(
                 publish=True,
                 **fields(period_end=date(2026, month, 28)),
             )
-    with django_assert_num_queries(12):  # as in test_board: one query for all the reports
+    with django_assert_num_queries(13):  # as in test_board: one query for all the reports
         html = client.get(reverse("portfolio:board")).content.decode()
     assert html.count("Status per 28.02.2026") == 5 and "Status per 28.01.2026" not in html

@@ -21,7 +21,15 @@ from ideas.services import follow_idea, submit_idea, support_idea
 from portal.models import DomainEvent, Organisation, Role, Unit, User
 from portal.services import add_member
 from portfolio.exceptions import NotDecidable
-from portfolio.models import Assessment, Decision, DecisionKind, Initiative, Phase, PhaseKind
+from portfolio.models import (
+    Assessment,
+    Decision,
+    DecisionKind,
+    Initiative,
+    MunicipalRole,
+    Phase,
+    PhaseKind,
+)
 from portfolio.selectors.triage import triage_inbox
 from portfolio.services.triage import assess_idea, merge_idea, park_idea, reject_idea
 
@@ -219,7 +227,7 @@ def test_accept_makes_an_initiative_with_owner_team_role_and_case_number(
         "phase": str(phase.pk),
         "owner": str(alice.pk),
         "team": [str(alice.pk), str(leader.pk)],
-        "role": "initiator",
+        "role": "3",
         "basis": "Stort behov i hjemmetjenesten.",
         "case_number": "2026/117",
     }
@@ -227,7 +235,11 @@ def test_accept_makes_an_initiative_with_owner_team_role_and_case_number(
     assert response.status_code == 302
     assert response["Location"] == reverse("portfolio:triage")
     initiative = Initiative.objects.get(idea=idea)
-    assert (initiative.phase, initiative.owner, initiative.role) == (phase, alice, "initiator")
+    assert (initiative.phase, initiative.owner, initiative.role) == (
+        phase,
+        alice,
+        MunicipalRole.INITIATOR,
+    )
     assert set(initiative.team.all()) == {alice, leader}
     decision = Decision.objects.get(idea=idea)
     assert (decision.kind, decision.decided_by, decision.case_number) == ("accept", bob, "2026/117")
@@ -314,7 +326,7 @@ def test_bad_input_gets_a_message_at_the_field_and_keeps_what_was_typed(
 ) -> None:
     valid = {
         "assess": scores(),
-        "accept": {"phase": str(phase.pk), "owner": str(alice.pk), "role": "contributor"},
+        "accept": {"phase": str(phase.pk), "owner": str(alice.pk), "role": "2"},
         "park": {"revisit_on": TOMORROW.isoformat()},
         "reject": {"basis": "Ikke nå."},
         "merge": {"into": "1"},
@@ -460,7 +472,7 @@ def test_history_reads_well_for_each_decision(
     idea = make_idea()
     target = make_idea(title="Målet")
     data = {
-        "accept": {"phase": str(phase.pk), "owner": str(bob.pk), "role": "partner"},
+        "accept": {"phase": str(phase.pk), "owner": str(bob.pk), "role": "4"},
         "reject": {"basis": "Ikke nå."},
         "merge": {"into": str(target.pk)},
     }[action]
