@@ -39,4 +39,5 @@ urlpatterns = [
     path("konto/varsler/", views.notification_settings, name="notification_settings"),
     path("ideer/", include("ideas.urls")),
     path("portefolje/", include("portfolio.urls")),
+    path("strategi/", include("maturity.urls")),
 ]
