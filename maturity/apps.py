@@ -10,6 +10,10 @@ class MaturityConfig(AppConfig):
 
     def ready(self) -> None:
         from maturity import receivers  # noqa: F401  (connects the signal receivers)
+        from maturity.events import MaturityAction, placeholders
+        from portal.events import register_actions
+
+        register_actions(MaturityAction, placeholders)  # the history's sentences
         from maturity.selectors.staircase import organisation_role_levels
         from portfolio.roles import register_role_levels
 
