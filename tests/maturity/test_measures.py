@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date
 
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
@@ -165,3 +167,24 @@ def test_grouped_measures_put_the_current_period_first_and_filter(
     )
     assert [g.period.label for g in late] == ["2025"] and len(late[0].measures) == 6
     assert MeasureNote.objects.count() == 1
+
+
+# Views ----------------------------------------------------------------------------------
+
+
+def test_smoke_pages(
+    organisation: Organisation, admin: User, initiative: Initiative, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(admin)
+    first = measures_of(organisation, 2025, 2025)[0]
+    first.initiatives.add(initiative)
+    for url in (
+        reverse("maturity:measures"),
+        reverse("maturity:measures") + "?status=done&periode=x&over_fristen=on",
+        reverse("maturity:measure", args=[first.pk]),
+        reverse("maturity:measure_edit", args=[first.pk]),
+        reverse("maturity:measure_create"),
+        reverse("maturity:measure_delete", args=[first.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
