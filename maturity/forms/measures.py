@@ -57,7 +57,7 @@ def organisation_people(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-class InitiativeChoiceField(forms.ModelMultipleChoiceField):
+class InitiativeChoiceField(forms.ModelMultipleChoiceField[Initiative]):
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, Initiative)
         return obj.idea.title
@@ -173,7 +173,9 @@ class MeasureNoteForm(DesignsystemetFormMixin, forms.Form):
         help_text=_("Hva er gjort siden sist, og hva skjer videre?"),
         error_messages={
             "required": _("Skriv hva som har skjedd med tiltaket."),
-            "max_length": _("Notatet kan ha høyst %(limit_value)d tegn (det har nå %(show_value)d)."),
+            "max_length": _(
+                "Notatet kan ha høyst %(limit_value)d tegn (det har nå %(show_value)d)."
+            ),
         },
     )
     status = forms.ChoiceField(

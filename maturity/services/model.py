@@ -213,9 +213,9 @@ def create_dimension(
 ) -> MaturityDimension:
     """Add a dimension at the end of the list."""
     list(MaturityDimension.objects.select_for_update().filter(organisation=organisation))
-    last = MaturityDimension.objects.filter(organisation=organisation).aggregate(
-        last=Max("order")
-    )["last"]
+    last = MaturityDimension.objects.filter(organisation=organisation).aggregate(last=Max("order"))[
+        "last"
+    ]
     dimension = MaturityDimension.objects.create(
         organisation=organisation,
         order=(last or 0) + 1,

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -68,8 +68,10 @@ NEW_CRITERION_PREFIX = "nytt"
 def _stale(form: Form, current: Any, what: str) -> None:
     """Tell who saved the row meanwhile; the form keeps what was typed, now at the row's
     current version, so a second save is a choice made knowing the other change."""
-    form.data = form.data.copy()
-    form.data["versjon"] = str(current.version)
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data["versjon"] = str(current.version)
+    form.data = data
     form.add_error(
         None,
         _(
@@ -139,7 +141,10 @@ def level_edit(request: HtmxRequest, pk: int) -> HttpResponse:
             forget_role_levels(request.organisation)
             messages.success(
                 request,
-                _("Nivå %(level)d heter nå «%(name)s». Tavla og initiativene bruker det nye navnet.")
+                _(
+                    "Nivå %(level)d heter nå «%(name)s». Tavla og initiativene bruker det nye "
+                    "navnet."
+                )
                 % {"level": level.level, "name": level.name},
             )
             return redirect("maturity:model")
