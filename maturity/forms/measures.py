@@ -37,9 +37,17 @@ class MeasureFilterForm(QueryFilterForm):
     KEYS: ClassVar[dict[str, str]] = {"periode": "period", "over_fristen": "overdue"}
 
     periode = forms.TypedChoiceField(
-        label=_("Periode"), required=False, coerce=int, empty_value=None
+        label=_("Periode"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Velg en av periodene i listen.")},
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        error_messages={"invalid_choice": _("Velg en av statusene i listen.")},
+    )
     over_fristen = forms.BooleanField(label=_("Bare tiltak over fristen"), required=False)
 
     def __init__(
