@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from maturity.forms.model import freeze_choices
 from maturity.models import MeasureStatus, StrategicMeasure, StrategyPeriod
 from portal.concurrency import VersionField
 from portal.forms import (
@@ -146,6 +147,8 @@ class MeasureForm(DesignsystemetFormMixin, forms.Form):
             .select_related("idea")
             .order_by("idea__title", "pk")
         )
+        for field in (period_field, owner_field, initiatives_field):
+            freeze_choices(field)
 
     @staticmethod
     def initial_from(measure: StrategicMeasure) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from maturity.models import (
@@ -21,6 +22,15 @@ from portal.concurrency import VersionField
 from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
 from portal.models import Organisation
 from portal.params import StrictIntegerField
+
+
+def freeze_choices(field: forms.ModelChoiceField[Any]) -> None:
+    """Read a choice field's rows once: a select otherwise queries again to decide on its
+    `required` attribute. Validation still goes through the queryset."""
+    rows = field.choices
+    assert isinstance(rows, ModelChoiceIterator)
+    field.choices = list(iter(rows))  # iter(): list() would ask len(), a COUNT query
+
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -303,6 +313,7 @@ class CriterionForm(DesignsystemetFormMixin, forms.Form):
         field = self.fields["level"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = MaturityLevel.objects.filter(organisation=organisation).order_by("level")
+        freeze_choices(field)
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

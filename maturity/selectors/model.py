@@ -78,12 +78,14 @@ class LevelCriteria:
     criteria: list[MaturityCriterion]
 
 
-def criteria_by_level(dimension: MaturityDimension) -> list[LevelCriteria]:
-    """Every level of the organisation, each with the dimension's criteria for it (two queries)."""
+def criteria_by_level(
+    dimension: MaturityDimension, levels: list[MaturityLevel]
+) -> list[LevelCriteria]:
+    """Each of the organisation's `levels` with the dimension's criteria for it (one query)."""
     criteria = list(dimension_criteria(dimension))
     return [
         LevelCriteria(level=level, criteria=[c for c in criteria if c.level_id == level.pk])
-        for level in organisation_levels(dimension.organisation)
+        for level in levels
     ]
 
 

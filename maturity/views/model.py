@@ -282,7 +282,7 @@ def _dimension_page(
         form=form or DimensionForm(organisation=request.organisation, dimension=dimension),
         criterion_form=criterion_form
         or CriterionForm(organisation=request.organisation, prefix=NEW_CRITERION_PREFIX),
-        levels=criteria_by_level(dimension),
+        levels=criteria_by_level(dimension, organisation_levels(request.organisation)),
     )
 
 
