@@ -77,11 +77,9 @@ def _lock(assessment: YearlyAssessment) -> YearlyAssessment:
 def open_assessment(
     *, organisation: Organisation, actor: User, year: int
 ) -> tuple[YearlyAssessment, bool]:
-    """The year's assessment, opened now if it was not (then True). Two leaders opening the
-    same year at once get the same one: the unique constraint decides, not a check."""
-    existing = YearlyAssessment.objects.filter(organisation=organisation, year=year).first()
-    if existing is not None:
-        return existing, False
+    """The year's assessment, opened now if it was not (then True). Opening it again, or
+    two leaders opening the same year at once, give the same one: the unique constraint
+    decides, not a check that a concurrent request could pass too."""
     try:
         with transaction.atomic():  # a savepoint: a lost race leaves the transaction usable
             assessment = YearlyAssessment.objects.create(

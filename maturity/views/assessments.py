@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maturity.forms.assessments import AgreedLevelForm, AnswerForm, OpenAssessmentForm
-from maturity.models import Kpi, MaturityCriterion, MaturityDimension, MaturityLevel
+from maturity.models import AgreedLevel, Kpi, MaturityCriterion, MaturityDimension, MaturityLevel
 from maturity.models import YearlyAssessment as Assessment
 from maturity.permissions import LEADERS
 from maturity.selectors.assessments import (
@@ -47,7 +47,7 @@ from maturity.services.assessments import (
     save_answer,
 )
 from portal.access import role_required
-from portal.concurrency import StaleVersion
+from portal.concurrency import StaleVersion, VersionForm
 from portal.http import HtmxRequest
 from portfolio.models import Initiative
 
@@ -223,6 +223,11 @@ def assessment_agree(request: HtmxRequest, year: int) -> HttpResponse:
         "latest": latest,
         "indicators": indicators(organisation=request.organisation, year=year),
     }
+    if request.method == "POST" and VersionForm.posted(request.POST) != (
+        latest.version if latest else 0
+    ):
+        # Loaded before a version was recorded: say so before asking for anything else.
+        return _agreement_changed(request, context, latest)
     if request.method != "POST" or not form.is_valid():
         return render(request, "maturity/assessment_agree.html", context)
     try:
@@ -235,23 +240,7 @@ def assessment_agree(request: HtmxRequest, year: int) -> HttpResponse:
             expected_version=form.cleaned_data["versjon"],
         )
     except AgreementChanged as conflict:
-        now = conflict.latest
-        # What was typed stays; a change of a level agreed meanwhile needs its reason too.
-        data = request.POST.copy()
-        data["versjon"] = str(now.version if now else 0)
-        form = AgreedLevelForm(data, levels=_levels(request), revising=now is not None)
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "%(who)s registrerte omforent nivå for %(year)d mens du skrev. Ingenting er "
-                "overskrevet, og det du skrev står fortsatt i skjemaet. Les det som er "
-                "registrert, og lagre en ny versjon om dere vil endre det."
-            )
-            % {"who": str(now.agreed_by) if now else _("En annen"), "year": year},
-        )
-        context.update(form=form, latest=now)
-        return render(request, "maturity/assessment_agree.html", context, status=409)
+        return _agreement_changed(request, context, conflict.latest)
     except ValidationError as error:  # the service's checks, should the form have missed one
         for field, field_errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, field_errors)
@@ -265,6 +254,31 @@ def assessment_agree(request: HtmxRequest, year: int) -> HttpResponse:
         }
     messages.success(request, text)
     return redirect(_year_url(year, "agreed"))
+
+
+def _agreement_changed(
+    request: HtmxRequest, context: dict[str, Any], now: AgreedLevel | None
+) -> HttpResponse:
+    """Someone recorded a version since the form was loaded: nothing is written, what was
+    typed stays, and a change of the level now agreed asks for its reason too."""
+    data = request.POST.copy()
+    data["versjon"] = str(now.version if now else 0)
+    form = AgreedLevelForm(data, levels=_levels(request), revising=now is not None)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "%(who)s registrerte omforent nivå for %(year)d mens du skrev. Ingenting er "
+            "overskrevet, og det du skrev står fortsatt i skjemaet. Les det som er registrert, "
+            "og lagre en ny versjon om dere vil endre det."
+        )
+        % {
+            "who": str(now.agreed_by) if now else _("En annen"),
+            "year": context["assessment"].year,
+        },
+    )
+    context.update(form=form, latest=now)
+    return render(request, "maturity/assessment_agree.html", context, status=409)
 
 
 urlpatterns: list[URLPattern] = [
