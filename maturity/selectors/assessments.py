@@ -13,13 +13,12 @@ from maturity.models import (
     AgreedLevel,
     CriterionTick,
     DimensionAnswer,
-    Kpi,
     KpiUnit,
-    KpiValue,
     MaturityDimension,
     MaturityLevel,
     YearlyAssessment,
 )
+from maturity.selectors.kpis import kpi_table
 from portal.models import Organisation, User
 
 
@@ -83,6 +82,8 @@ class Indicator:
     unit_label: str
     value: Decimal | None
     target: Decimal | None
+    on_target: bool | None
+    source: str
     computed: bool  # from the portfolio, else entered by hand
 
     def as_snapshot(self) -> dict[str, Any]:
@@ -92,26 +93,28 @@ class Indicator:
             "unit": self.unit,
             "value": None if self.value is None else str(self.value),
             "target": None if self.target is None else str(self.target),
+            "on_target": self.on_target,
             "computed": self.computed,
         }
 
 
 def indicators(*, organisation: Organisation, year: int) -> list[Indicator]:
-    """The organisation's KPIs for the year with their values and targets."""
-    values = KpiValue.objects.filter(kpi=OuterRef("pk"), year=year).values("value")[:1]
-    rows = Kpi.objects.filter(organisation=organisation).annotate(year_value=Subquery(values))
+    """The organisation's KPIs for the year with their values and targets, as the dashboard
+    and the export read them (`maturity.selectors.kpis.kpi_table`), so they never differ."""
     return [
         Indicator(
-            kpi=kpi.pk,
-            name=kpi.name,
-            definition=kpi.definition,
-            unit=kpi.unit,
-            unit_label=kpi.get_unit_display(),
-            value=getattr(kpi, "year_value", None),
-            target=kpi.target,
-            computed=kpi.is_computed,
+            kpi=row.kpi.pk,
+            name=row.kpi.name,
+            definition=row.definition,
+            unit=row.kpi.unit,
+            unit_label=row.kpi.get_unit_display(),
+            value=row.value,
+            target=row.target,
+            on_target=row.on_target,
+            source=row.source,
+            computed=row.kpi.is_computed,
         )
-        for kpi in rows.order_by("order", "id")
+        for row in kpi_table(organisation=organisation, year=year, years=1)
     ]
 
 
