@@ -810,3 +810,32 @@ def test_the_same_leader_saving_in_two_tabs_at_once_saves_one(
     )
     assert sorted(type(r).__name__ for r in results) == ["DimensionAnswer", "StaleVersion"]
     assert DimensionAnswer.objects.count() == 1
+
+
+# Posting: the access table walks GETs; these pages take POST as well -----------------------
+
+
+@pytest.mark.parametrize("page", ["list", "answer", "agree"])
+def test_only_leaders_and_administrators_of_the_organisation_may_post(
+    page: str,
+    assessment: YearlyAssessment,
+    alice: User,
+    bob: User,
+    other_admin: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    dimension = strategy(assessment.organisation)
+    level = levels_of(assessment.organisation)[1]
+    url, data = {
+        "list": (reverse("maturity:assessments"), {"year": "2026"}),
+        "answer": (answer_url(assessment, dimension), answer_data(dimension)),
+        "agree": (agree_url(), {"versjon": "0", "level": str(level.pk), "reasoning": "Ja"}),
+    }[page]
+    anonymous = client_for(None).post(url, data)
+    assert anonymous.status_code == 302 and "/konto/logg-inn/" in anonymous["Location"]
+    assert client_for(alice).post(url, data).status_code == 403
+    assert client_for(bob).post(url, data).status_code == 403
+    if page != "list":  # the list acts on the poster's own organisation
+        assert client_for(other_admin).post(url, data).status_code == 404
+    assert not DimensionAnswer.objects.exists() and not AgreedLevel.objects.exists()
+    assert YearlyAssessment.objects.filter(organisation=assessment.organisation).count() == 1
