@@ -40,6 +40,7 @@ class OpenAssessmentForm(DesignsystemetFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=timezone.localdate().year + 1)
 
     def clean_year(self) -> int:
         year: int = self.cleaned_data["year"]
