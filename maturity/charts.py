@@ -21,11 +21,11 @@ from decimal import Decimal
 
 type Number = int | float | Decimal
 
-WIDTH = 400  # the viewBox width of the bar charts
+WIDTH = 320  # the viewBox width of the bar charts
 FONT = 14  # label and value text, in user units
 LINE = 18  # one line of text
 CHAR = 0.56 * FONT  # an average character of Inter at FONT, for fitting text
-VALUE_SPACE = 96  # room right of the longest bar for its value
+VALUE_SPACE = 90  # room right of the longest bar for its value
 BAR = 20  # the thickness of a bar
 GROUP_BAR = 14  # the thickness of each bar in a group
 ROW_GAP = 12
@@ -408,7 +408,7 @@ class Step:
 @dataclass(frozen=True)
 class Marker:
     text: str
-    kind: str  # "agreed", "target" or "next"
+    kind: str  # "agreed", "target" or "next"; "" for a marker's second line (no icon)
     y: float
 
 
@@ -419,9 +419,10 @@ class Staircase(Chart):
     agreed: int | None
 
 
-STEP_WIDTH = 116
+STEP_WIDTH = 92
 RISER = 34
 STEP_FONT = 13
+MARKER_FONT = 12
 
 
 def staircase(
@@ -447,22 +448,30 @@ def staircase(
     count = len(levels)
     max_chars = int((STEP_WIDTH - 8) / (0.56 * STEP_FONT))
     wrapped = [wrap(name, max_chars) for _level, name in levels]
-    markers_per_level = [
+    marker_chars = int((STEP_WIDTH - 18) / (0.56 * MARKER_FONT))
+    markers_per_level: list[list[tuple[str, str]]] = [
         [
-            text
-            for text, on in (
-                (agreed_text, agreed == level),
-                (target_text, target == level),
-                (next_text, next_target == level),
+            (kind, text)
+            for kind, text, on in (
+                ("agreed", agreed_text, agreed == level),
+                ("target", target_text, target == level),
+                ("next", next_text, next_target == level),
             )
             if on and text
         ]
         for level, _name in levels
     ]
+    # A marker's text wraps inside its column; the icon goes on its first line.
+    marker_lines = [
+        [(kind, wrap(text, marker_chars)) for kind, text in markers]
+        for markers in markers_per_level
+    ]
     # Room above each tread: its markers and name lines; the highest step needs it all above
     # the lowest tread's rise, so the top margin is the largest need above the rises below.
     needs = [
-        (len(wrapped[i]) + len(markers_per_level[i])) * (STEP_FONT + 5) + 8 for i in range(count)
+        (len(wrapped[i]) + sum(len(lines) for _kind, lines in marker_lines[i])) * (STEP_FONT + 5)
+        + 8
+        for i in range(count)
     ]
     top = max((need - (count - 1 - i) * RISER for i, need in enumerate(needs)), default=0)
     top = max(top, 0) + 4
@@ -475,17 +484,14 @@ def staircase(
         name_y = tread - 8 - (len(name_lines) - 1) * (STEP_FONT + 5)
         markers = []
         marker_y = name_y - (STEP_FONT + 5)
-        kinds = [
-            kind
-            for kind, on in (
-                ("agreed", agreed == level and agreed_text),
-                ("target", target == level and target_text),
-                ("next", next_target == level and next_text),
-            )
-            if on
-        ]
-        for text, kind in zip(markers_per_level[index], kinds, strict=True):
-            markers.append(Marker(text=text, kind=kind, y=round(marker_y, 1)))
+        # Drawn upward from the name: the last line of each marker first.
+        for kind, lines in marker_lines[index]:
+            marker_y -= (len(lines) - 1) * (STEP_FONT + 5)
+            markers.append(Marker(text=lines[0], kind=kind, y=round(marker_y, 1)))
+            for offset, line in enumerate(lines[1:], start=1):
+                markers.append(
+                    Marker(text=line, kind="", y=round(marker_y + offset * (STEP_FONT + 5), 1))
+                )
             marker_y -= STEP_FONT + 5
         steps.append(
             Step(
@@ -506,7 +512,7 @@ def staircase(
         )
     rows = []
     for index, (level, name) in enumerate(levels):
-        status = ", ".join(markers_per_level[index])
+        status = ", ".join(text for _kind, text in markers_per_level[index])
         rows.append([f"{level}. {name}", status])
     if agreed is None and not_agreed_text:
         rows.append(["", not_agreed_text])
@@ -624,7 +630,7 @@ class Progress(Chart):
 
 
 PROGRESS_BAR = 22
-PROGRESS_WIDTH = 300
+PROGRESS_WIDTH = 280
 
 
 def progress(

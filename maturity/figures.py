@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from maturity import charts
 from maturity.charts import Datum, Series
+from maturity.models import MeasureStatus
 from maturity.selectors.dashboard import FlowFigures, PortfolioMatrix, Staircase
 from portal.numbers import format_decimal, format_nok
 from portfolio.selectors.benefits import BenefitFigures, fte
@@ -46,7 +47,10 @@ def staircase_chart(
     if upcoming is not None and staircase.targets.next is not None:
         parts.append(
             _("Neste mål (%(period)s) er %(level)s.")
-            % {"period": staircase.targets.next.label, "level": f"{upcoming.level}. {upcoming.name}"}
+            % {
+                "period": staircase.targets.next.label,
+                "level": f"{upcoming.level}. {upcoming.name}",
+            }
         )
     return charts.staircase(
         [(level.level, level.name) for level in staircase.levels],
@@ -77,7 +81,9 @@ def _count(n: int) -> str:
     return format_decimal(n)
 
 
-def portfolio_by_phase_chart(matrix: PortfolioMatrix, *, id: str = "fase-type") -> charts.StackedChart:
+def portfolio_by_phase_chart(
+    matrix: PortfolioMatrix, *, id: str = "fase-type"
+) -> charts.StackedChart:
     """Active initiatives per phase, each bar split by innovation type."""
     series = [Series(str(kind.pk), kind.name) for kind in matrix.types]
     type_ids: list[int | None] = [kind.pk for kind in matrix.types]
@@ -263,3 +269,31 @@ def benefit_progress_charts(
         )
     )
     return result
+
+
+def measure_status_chart(
+    counts: dict[str, int], *, overdue: int, year: int, id: str = "tiltak-status"
+) -> charts.BarChart:
+    """The year's measures per status (MeasureStatus order), with the overdue ones named in
+    the summary: they are flagged, whatever their status."""
+    data = [Datum(str(status.label), counts.get(status.value, 0)) for status in MeasureStatus]
+    total = sum(counts.values())
+    summary = ngettext(
+        "%(total)s tiltak i %(year)s: %(done)s fullført, %(overdue)s forfalt.",
+        "%(total)s tiltak i %(year)s: %(done)s fullført, %(overdue)s forfalt.",
+        total,
+    ) % {
+        "total": total,
+        "year": year,
+        "done": counts.get(MeasureStatus.DONE, 0),
+        "overdue": overdue,
+    }
+    return charts.bar_chart(
+        data,
+        id=id,
+        title=_("Tiltakene i %(year)s etter status") % {"year": year},
+        summary=summary,
+        label_header=_("Status"),
+        value_header=_("Tiltak"),
+        by_row=True,
+    )

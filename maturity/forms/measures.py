@@ -173,7 +173,9 @@ class MeasureNoteForm(DesignsystemetFormMixin, forms.Form):
         help_text=_("Hva er gjort siden sist, og hva skjer videre?"),
         error_messages={
             "required": _("Skriv hva som har skjedd med tiltaket."),
-            "max_length": _("Notatet kan ha høyst %(limit_value)d tegn (det har nå %(show_value)d)."),
+            "max_length": _(
+                "Notatet kan ha høyst %(limit_value)d tegn (det har nå %(show_value)d)."
+            ),
         },
     )
     status = forms.ChoiceField(

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET
 from maturity import figures
 from maturity.forms.dashboard import DashboardFilterForm
 from maturity.permissions import LEADERS
+from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import portfolio_figures, staircase_for, strategy_years
+from maturity.selectors.measures import (
+    current_measures,
+    measure_status_counts,
+    overdue_measure_count,
+)
 from portal.access import role_required
 from portal.http import HtmxRequest
 
@@ -42,14 +48,28 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
     organisation = request.organisation
     form, year = _filters(request)
     unit = form.unit()
+    today = timezone.localdate()
     staircase = staircase_for(organisation=organisation, year=year)
+    agreed = agreed_level(organisation=organisation, year=year)
+    overdue = overdue_measure_count(organisation=organisation, year=year, today=today)
     portfolio = portfolio_figures(organisation=organisation, unit=unit)
     return {
         "filter_form": form,
         "year": year,
+        "today": today,
         "unit": unit,
         "staircase": staircase,
-        "staircase_chart": figures.staircase_chart(staircase, agreed=None),
+        "agreed": agreed,
+        "staircase_chart": figures.staircase_chart(
+            staircase, agreed=agreed.level.level if agreed else None
+        ),
+        "measures": current_measures(organisation=organisation, year=year),
+        "overdue": overdue,
+        "measure_chart": figures.measure_status_chart(
+            measure_status_counts(organisation=organisation, year=year),
+            overdue=overdue,
+            year=year,
+        ),
         "portfolio": portfolio,
         "phase_type_chart": figures.portfolio_by_phase_chart(portfolio.matrix),
         "type_chart": figures.portfolio_by_type_chart(portfolio.matrix),

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from maturity import figures
+from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import staircase_for
+from maturity.selectors.measures import current_measures
 from portal.http import HtmxRequest
 from portfolio.selectors.benefits import benefit_overview
 
@@ -20,14 +22,20 @@ from portfolio.selectors.benefits import benefit_overview
 @require_GET
 def strategy(request: HtmxRequest) -> HttpResponse:
     organisation = request.organisation
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     staircase = staircase_for(organisation=organisation, year=year)
-    overview = benefit_overview(organisation=organisation)
+    # The level only: the reasoning and the leaders' answers stay on the leaders' pages.
+    agreed = agreed_level(organisation=organisation, year=year)
     context = {
         "year": year,
+        "today": today,
         "staircase": staircase,
-        "staircase_chart": figures.staircase_chart(staircase, agreed=None),
-        "overview": overview,
+        "staircase_chart": figures.staircase_chart(
+            staircase, agreed=agreed.level.level if agreed else None
+        ),
+        "measures": current_measures(organisation=organisation, year=year),
+        "overview": benefit_overview(organisation=organisation),
     }
     return render(request, "maturity/strategy.html", context)
 
