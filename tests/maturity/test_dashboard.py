@@ -329,7 +329,7 @@ def grow(
         )
 
 
-DASHBOARD_QUERIES = 24
+DASHBOARD_QUERIES = 40
 STRATEGY_QUERIES = 13
 
 
@@ -416,3 +416,20 @@ def test_the_nav_links_strategy_for_everyone_and_the_dashboard_for_leaders(
     assert f'href="{STRATEGY}"' in staff_page and f'href="{DASHBOARD}"' not in staff_page
     for user in (leader, admin):
         assert f'href="{DASHBOARD}"' in client_for(user).get(STRATEGY).content.decode()
+
+
+def test_the_dashboard_shows_every_kpi_against_its_target_with_its_trend(
+    organisation: Organisation,
+    client_for: Callable[[User | None], Client],
+    leader: User,
+) -> None:
+    response = client_for(leader).get(DASHBOARD, {"ar": "2026"})
+    html = response.content.decode()
+    page = text(response)
+    assert "Nøkkeltall 2026 mot mål" in page
+    kpis = list(organisation.kpis.order_by("order"))
+    assert kpis
+    for kpi in kpis:
+        assert kpi.name in page
+        assert f'id="kpi-{kpi.pk}"' in html  # its trend line
+    assert "Innovasjonsgrad" in page and "Ikke nådd" in page
