@@ -147,7 +147,9 @@ def test_stacked_bars_without_rows_are_empty() -> None:
 LEVELS = [(1, "Vente å se"), (2, "Bidragsyter"), (3, "Initiativtaker"), (4, "Innovasjonspartner")]
 
 
-def stairs(agreed: int | None, target: int | None = 2, upcoming: int | None = 3) -> charts.Staircase:
+def stairs(
+    agreed: int | None, target: int | None = 2, upcoming: int | None = 3
+) -> charts.Staircase:
     return charts.staircase(
         LEVELS,
         id="trapp",

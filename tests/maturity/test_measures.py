@@ -173,7 +173,10 @@ def test_grouped_measures_put_the_current_period_first_and_filter(
 
 
 def test_smoke_pages(
-    organisation: Organisation, admin: User, initiative: Initiative, client_for: Callable[[User | None], Client]
+    organisation: Organisation,
+    admin: User,
+    initiative: Initiative,
+    client_for: Callable[[User | None], Client],
 ) -> None:
     client = client_for(admin)
     first = measures_of(organisation, 2025, 2025)[0]
