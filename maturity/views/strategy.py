@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 from maturity import figures
 from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import staircase_for
+from maturity.selectors.kpis import KpiRow, kpi_table
 from maturity.selectors.measures import current_measures
 from portal.http import HtmxRequest
-from maturity.selectors.kpis import KpiRow, kpi_table
 
 # The staff page's headline figures, by metric key, in this order.
 HEADLINE = ("innovation_rate", "put_to_use", "freed_fte", "realised_nok")

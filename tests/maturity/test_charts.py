@@ -5,6 +5,7 @@ the strict CSP blocks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -305,7 +306,7 @@ def test_decimal_values_work_as_numbers() -> None:
 
 # Partials ---------------------------------------------------------------------------
 
-ALL_CHARTS = {
+ALL_CHARTS: dict[str, Callable[[], charts.Chart]] = {
     "charts/bar.html": lambda: bars(3, 0, None),
     "charts/stacked.html": stacked,
     "charts/staircase.html": lambda: stairs(agreed=2),

@@ -86,7 +86,7 @@ def test_the_portfolio_is_counted_by_phase_and_type(
     assert matrix.count(second.pk, process.pk) == 1
     assert matrix.count(second.pk, None) == 1
     assert matrix.total == 4 and matrix.has_untyped
-    by_phase = dict((phase.pk, n) for phase, n in matrix.by_phase())
+    by_phase = {phase.pk: n for phase, n in matrix.by_phase()}
     assert by_phase[first.pk] == 2 and by_phase[second.pk] == 2
     by_type = {(kind.code if kind else None): n for kind, n in matrix.by_type()}
     assert by_type == {"service": 1, "process": 2, "organisational": 0, "system": 0, None: 1}

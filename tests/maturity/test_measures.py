@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from maturity.models import MeasureNote, MeasureStatus, StrategicMeasure, StrategyPeriod
