@@ -26,11 +26,13 @@ from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pytest_django import Settings
 
 from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
+from maturity.models import Kpi
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     BenefitKind,
@@ -264,6 +266,33 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:dashboard": Row(
         anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
     ),
+    # maturity: KPIs. Leaders and administrators see them, enter the hand-entered values
+    # and export the KPI table and the measures; administrators define KPIs. Another
+    # organisation's KPI is 404, for its administrator too.
+    "maturity:kpi_list": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
+    ),
+    "maturity:kpi_create": ADMIN_ONLY,
+    "maturity:kpi_edit": replace(ADMIN_ONLY, kwargs="kpi"),
+    "maturity:kpi_delete": replace(ADMIN_ONLY, kwargs="kpi"),
+    "maturity:kpi_values": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="kpi"
+    ),
+    "maturity:kpi_value": Row(
+        anonymous=LOGIN,
+        staff=403,
+        board=403,
+        leader=200,
+        admin=200,
+        outsider=403,
+        kwargs="kpi_year",
+    ),
+    "maturity:kpi_export": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="export"
+    ),
+    "maturity:measure_export": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="export"
+    ),
 }
 
 
@@ -318,6 +347,11 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs == "comment":
         comment = add_comment(idea=idea, author=idea.submitter, body="Godt forslag!")
         return reverse(name, args=[idea.pk, comment.pk])
+    if row.kwargs in {"kpi", "kpi_year"}:  # maturity: the organisation's hand-entered KPI
+        kpi = Kpi.objects.filter(organisation=idea.organisation, metric="").first()
+        assert kpi is not None
+        year = [timezone.localdate().year] if row.kwargs == "kpi_year" else []
+        return reverse(name, args=[kpi.pk, *year])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     return reverse(name)
