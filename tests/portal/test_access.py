@@ -50,6 +50,7 @@ from portfolio.services.benefits import add_benefit, add_indicator
 from portfolio.services.meetings import create_meeting
 from portfolio.services.status import save_status_report
 from portfolio.services.triage import accept_idea, park_idea
+from tests.maturity.access_objects import model_object_pk, new_criterion
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -116,6 +117,7 @@ POST_ONLY = Row(
 )
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
 NOT_ALLOWED: dict[str, Any] = dict.fromkeys(ROLES[1:6], METHOD_NOT_ALLOWED)
+LEADERS_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403)
 BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
 
 ACCESS_TABLE: dict[str, Row] = {
@@ -293,6 +295,27 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:measure_export": Row(
         anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="export"
     ),
+    # maturity: the model and the measures. Administrators edit the staircase model and the
+    # measures; leaders (and administrators) follow the measures and write progress notes;
+    # staff and the board get 403. Another organisation's level, period, dimension,
+    # criterion or measure is 404 for its administrator too.
+    "maturity:model": ADMIN_ONLY,
+    "maturity:level_edit": replace(ADMIN_ONLY, kwargs="level"),
+    "maturity:period_create": ADMIN_ONLY,
+    "maturity:period_edit": replace(ADMIN_ONLY, kwargs="period"),
+    "maturity:period_delete": replace(ADMIN_ONLY, kwargs="period"),
+    "maturity:dimension_create": ADMIN_ONLY,
+    "maturity:dimension_edit": replace(ADMIN_ONLY, kwargs="dimension"),
+    "maturity:dimension_move": Row(anonymous=LOGIN, kwargs="dimension", **NOT_ALLOWED),
+    "maturity:criterion_create": Row(anonymous=LOGIN, kwargs="dimension", **NOT_ALLOWED),
+    "maturity:criterion_edit": replace(ADMIN_ONLY, kwargs="criterion"),
+    "maturity:criterion_delete": replace(ADMIN_ONLY, kwargs="criterion"),
+    "maturity:measures": LEADERS_ONLY,
+    "maturity:measure": replace(LEADERS_ONLY, kwargs="measure"),
+    "maturity:measure_note": Row(anonymous=LOGIN, kwargs="measure", **NOT_ALLOWED),
+    "maturity:measure_create": ADMIN_ONLY,
+    "maturity:measure_edit": replace(ADMIN_ONLY, kwargs="measure"),
+    "maturity:measure_delete": replace(ADMIN_ONLY, kwargs="measure"),
 }
 
 
@@ -314,6 +337,8 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 
 
 def build_url(name: str, row: Row, idea: Idea) -> str:
+    if row.kwargs in {"measure", "level", "period", "dimension", "criterion"}:
+        return reverse(name, args=[model_object_pk(idea, row.kwargs)])
     if row.kwargs == "checklist_item":
         item = ChecklistItem.objects.filter(phase__organisation=idea.organisation).first()
         assert item is not None
@@ -549,6 +574,15 @@ POST_TABLE: dict[str, Post] = {
     # The uploader (the submitter here) or the board deletes; a leader may not.
     "ideas:attachment_delete": Post("board", "leader", "attachment"),
     "ideas:withdraw": Post("staff", "board", "idea", lambda idea: {"versjon": idea.version}),
+    # maturity: the model and the measures (an administrator of another organisation: 404).
+    "maturity:dimension_move": Post("admin", "board", "dimension", lambda idea: {"retning": "ned"}),
+    "maturity:criterion_create": Post("admin", "board", "dimension", new_criterion),
+    "maturity:measure_note": Post(
+        "admin",
+        "board",
+        "measure",
+        lambda idea: {"text": "Godt i gang", "status": "in_progress", "versjon": "1"},
+    ),
 }
 
 
