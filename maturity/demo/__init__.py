@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
+from maturity.demo.assessment import seed_assessment
 from maturity.demo.data import DEMO_IDEAS, DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_UNITS, DEMO_USERS
 from maturity.demo.portfolio import seed_portfolio
 from maturity.demo.strategy import seed_strategy
@@ -74,4 +75,5 @@ def seed_demo() -> Seeded:
         created += 1
     initiatives = seed_portfolio(organisation, users)
     seed_strategy(organisation, users)  # the measures under way
+    seed_assessment(organisation, users)
     return Seeded(organisation=organisation, ideas=created, initiatives=initiatives)

@@ -32,7 +32,8 @@ from pytest_django import Settings
 
 from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
-from maturity.models import Kpi
+from maturity.models import Kpi, MaturityDimension
+from maturity.services.assessments import open_assessment
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     BenefitKind,
@@ -316,6 +317,14 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:measure_create": ADMIN_ONLY,
     "maturity:measure_edit": replace(ADMIN_ONLY, kwargs="measure"),
     "maturity:measure_delete": replace(ADMIN_ONLY, kwargs="measure"),
+    # maturity: assessment. Leaders and administrators only (board and staff 403); a year
+    # of another organisation, or not opened, is 404 for its administrator too. The
+    # answer and agreement pages take POST as well: tests/maturity/test_assessments.py
+    # posts to them from every role.
+    "maturity:assessments": LEADERS_ONLY,
+    "maturity:assessment": replace(LEADERS_ONLY, kwargs="assessment"),
+    "maturity:assessment_answer": replace(LEADERS_ONLY, kwargs="assessment_dimension"),
+    "maturity:assessment_agree": replace(LEADERS_ONLY, kwargs="assessment"),
 }
 
 
@@ -361,6 +370,15 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
             **ALL_GREEN,
         )
         return reverse(name, args=[initiative.pk, draft.pk])
+    if row.kwargs in {"assessment", "assessment_dimension"}:
+        assessment, _created = open_assessment(
+            organisation=idea.organisation, actor=idea.submitter, year=2025
+        )
+        if row.kwargs == "assessment":
+            return reverse(name, args=[assessment.year])
+        dimension = MaturityDimension.objects.filter(organisation=idea.organisation).first()
+        assert dimension is not None
+        return reverse(name, args=[assessment.year, dimension.pk])
     if row.kwargs == "meeting":
         return reverse(name, args=[_meeting(idea).pk])
     if row.kwargs == "idea":
