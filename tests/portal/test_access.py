@@ -192,6 +192,8 @@ ACCESS_TABLE: dict[str, Row] = {
         outsider=404,
         kwargs="initiative",
     ),
+    # The initiative's role and sharing: the pådriver (here nobody), the board and admins.
+    "portfolio:initiative_edit": replace(BENEFIT_EDITORS, kwargs="initiative"),
     "portfolio:status_edit": Row(
         anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404, kwargs="draft"
     ),
