@@ -177,19 +177,26 @@ class ThroughputRow:
 
 
 def monthly_throughput(
-    *, organisation: Organisation, phases: Sequence[Phase], months: int = 12
+    *,
+    organisation: Organisation,
+    phases: Sequence[Phase],
+    months: int = 12,
+    unit_id: int | None = None,
 ) -> list[ThroughputRow]:
     """Per month (local time): how many initiatives entered each active phase, and how many
-    were closed. An initiative that enters a phase twice in a month counts once."""
+    were closed. An initiative that enters a phase twice in a month counts once. `unit_id`
+    keeps only the initiatives of one unit."""
     calendar = months_back(months)
     start = timezone.make_aware(datetime.combine(calendar[0], datetime.min.time()))
     counts = {
         f"entered_{phase.pk}": Count("initiative_id", distinct=True, filter=Q(phase_id=phase.pk))
         for phase in phases
     }
+    visits = PhaseVisit.objects.filter(initiative__organisation=organisation, entered_at__gte=start)
+    if unit_id is not None:
+        visits = visits.filter(initiative__idea__unit_id=unit_id)
     rows = (
-        PhaseVisit.objects.filter(initiative__organisation=organisation, entered_at__gte=start)
-        .annotate(month=TruncMonth("entered_at"))
+        visits.annotate(month=TruncMonth("entered_at"))
         .values("month")
         .annotate(
             **counts,

@@ -34,6 +34,7 @@ from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
 from maturity.models import Kpi
 from maturity.models import MaturityDimension
+from maturity.models import Kpi, MaturityDimension
 from maturity.services.assessments import open_assessment
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
@@ -265,6 +266,13 @@ ACCESS_TABLE: dict[str, Row] = {
     "account_reset_password_done": PUBLIC,
     "account_reset_password_from_key": Row(anonymous=200, outsider=200, kwargs="reset", **MEMBERS),
     "account_reset_password_from_key_done": PUBLIC,
+    # maturity: dashboards. Everyone in the organisation sees the staff page «Strategien og
+    # hvor vi står»; the leaders' dashboard is for leaders and administrators (another
+    # organisation's administrator sees their own organisation's dashboard).
+    "maturity:strategy": PAGE,
+    "maturity:dashboard": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
+    ),
     # maturity: KPIs. Leaders and administrators see them, enter the hand-entered values
     # and export the KPI table and the measures; administrators define KPIs. Another
     # organisation's KPI is 404, for its administrator too.
