@@ -30,6 +30,7 @@ class MaturityLevel(models.Model):
     name = models.CharField(_("navn"), max_length=100)
     stance = models.CharField(_("holdning"), max_length=300)
     description = models.TextField(_("beskrivelse"), max_length=4000, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("modenhetsnivå")
@@ -66,6 +67,7 @@ class StrategyPeriod(models.Model):
         verbose_name=_("målnivå"),
     )
     description = models.TextField(_("beskrivelse"), max_length=2000, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("strategiperiode")
@@ -107,6 +109,7 @@ class MaturityDimension(models.Model):
     name = models.CharField(_("navn"), max_length=100)
     description = models.TextField(_("beskrivelse"), max_length=2000, blank=True)
     is_active = models.BooleanField(_("i bruk"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("modenhetsdimensjon")
@@ -145,6 +148,7 @@ class MaturityCriterion(models.Model):
     practice = models.CharField(_("praksis"), max_length=300)
     evidence = models.CharField(_("dokumentasjon"), max_length=12, choices=EvidenceKind.choices)
     guidance = models.CharField(_("hva som teller som dokumentasjon"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("kriterium")
@@ -216,6 +220,20 @@ class StrategicMeasure(models.Model):
         return (
             self.due_date is not None and self.status != MeasureStatus.DONE and self.due_date < day
         )
+
+    @property
+    def note_count(self) -> int:
+        """The number of progress notes: annotated by maturity.selectors.measures, else counted."""
+        annotated: int | None = getattr(self, "annotated_note_count", None)
+        return self.notes.count() if annotated is None else annotated
+
+    @property
+    def latest_note(self) -> MeasureNote | None:
+        """The newest progress note: prefetched by maturity.selectors.measures, else fetched."""
+        prefetched: list[MeasureNote] | None = getattr(self, "latest_notes", None)
+        if prefetched is None:
+            return self.notes.select_related("author").first()
+        return prefetched[0] if prefetched else None
 
 
 class MeasureNote(models.Model):

@@ -1,0 +1,202 @@
+"""The leaders' dashboard and the staff page: what they aggregate themselves.
+
+The KPIs, measures and assessments come from their own selectors (maturity.selectors.kpis,
+.measures, .assessments) and the benefit and flow figures from the portfolio's; this module
+adds the portfolio by phase and type, and gathers one year's figures for one unit (or the
+whole organisation). Every figure is an aggregate in the database: the number of queries is
+the same for one initiative as for thousands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from ideas.models import InnovationType
+from maturity.models import MaturityLevel, StrategyPeriod
+from maturity.selectors.staircase import Targets, targets_for
+from portal.models import Organisation, Unit
+from portfolio.models import Initiative, Phase
+from portfolio.selectors.benefits import BenefitFigures, BenefitOverview, benefit_overview
+from portfolio.selectors.flow import (
+    ThroughputRow,
+    active_phases,
+    median_days_per_phase,
+    monthly_throughput,
+    stalled_initiatives,
+)
+from portfolio.selectors.phases import stalled_after
+
+
+@dataclass(frozen=True)
+class PortfolioMatrix:
+    """Active initiatives per phase (in the board's order) and innovation type."""
+
+    phases: list[Phase]
+    types: list[InnovationType]
+    counts: dict[tuple[int, int | None], int]  # (phase id, type id or None) → initiatives
+
+    def count(self, phase_id: int, type_id: int | None) -> int:
+        return self.counts.get((phase_id, type_id), 0)
+
+    @property
+    def has_untyped(self) -> bool:
+        return any(type_id is None for _phase, type_id in self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def by_phase(self) -> list[tuple[Phase, int]]:
+        return [
+            (phase, sum(n for (p, _t), n in self.counts.items() if p == phase.pk))
+            for phase in self.phases
+        ]
+
+    def by_type(self) -> list[tuple[InnovationType | None, int]]:
+        rows: list[tuple[InnovationType | None, int]] = [
+            (kind, sum(n for (_p, t), n in self.counts.items() if t == kind.pk))
+            for kind in self.types
+        ]
+        if self.has_untyped:
+            rows.append((None, sum(n for (_p, t), n in self.counts.items() if t is None)))
+        return rows
+
+
+def portfolio_by_phase_and_type(
+    *, organisation: Organisation, phases: list[Phase], unit_id: int | None = None
+) -> PortfolioMatrix:
+    """One grouped query (and one for the types): initiatives in the given phases counted
+    by phase and by their idea's primary innovation type."""
+    initiatives = Initiative.objects.for_organisation(organisation).filter(
+        phase__in=[phase.pk for phase in phases]
+    )
+    if unit_id is not None:
+        initiatives = initiatives.filter(idea__unit_id=unit_id)
+    grouped = (
+        initiatives.order_by()
+        .values_list("phase_id", "idea__innovation_type_id")
+        .annotate(n=Count("pk"))
+    )
+    types = list(InnovationType.objects.filter(organisation=organisation).order_by("order", "pk"))
+    return PortfolioMatrix(
+        phases=list(phases),
+        types=types,
+        counts={(phase_id, type_id): n for phase_id, type_id, n in grouped},
+    )
+
+
+@dataclass(frozen=True)
+class FlowFigures:
+    phases: list[Phase]
+    medians: list[float | None]  # median days per phase, in the phases' order
+    throughput: list[ThroughputRow]  # the last twelve months, oldest first
+    stalled: int  # active initiatives that have not moved for more than stalled_days
+    stalled_days: int
+
+    @property
+    def reached_last(self) -> int:
+        """Initiatives that entered the last active phase in the twelve months."""
+        return sum(row.entered[-1] for row in self.throughput if row.entered)
+
+    @property
+    def closed(self) -> int:
+        return sum(row.closed for row in self.throughput)
+
+    @property
+    def entered_first(self) -> int:
+        return sum(row.entered[0] for row in self.throughput if row.entered)
+
+
+def flow_figures(
+    *, organisation: Organisation, phases: list[Phase], unit_id: int | None = None
+) -> FlowFigures:
+    """Median days per phase, throughput over twelve months and the stalled count, from the
+    portfolio's flow selectors (the same figures as the flow page, for one unit if given)."""
+    days = stalled_after(organisation)
+    stalled = stalled_initiatives(organisation=organisation, after_days=days)
+    if unit_id is not None:
+        stalled = stalled.filter(idea__unit_id=unit_id)
+    return FlowFigures(
+        phases=list(phases),
+        medians=median_days_per_phase(organisation=organisation, phases=phases, unit_id=unit_id),
+        throughput=monthly_throughput(organisation=organisation, phases=phases, unit_id=unit_id),
+        stalled=stalled.order_by().count(),
+        stalled_days=days,
+    )
+
+
+def benefits_for_unit(overview: BenefitOverview, unit: Unit | None) -> BenefitFigures:
+    """The overview's figures for one unit (its row; nothing yet: zeros), or in total."""
+    if unit is None:
+        return overview.total
+    for row in overview.by_unit:
+        if row.key == unit.name:  # unit names are unique in an organisation
+            return row.figures
+    return BenefitFigures()
+
+
+def strategy_years(organisation: Organisation) -> list[int]:
+    """The years a leader may pick: the strategy's periods, and this year if outside them."""
+    span = StrategyPeriod.objects.filter(organisation=organisation).aggregate(
+        first=Min("start_year"), last=Max("end_year")
+    )
+    this_year = timezone.localdate().year
+    first = min(span["first"] or this_year, this_year)
+    last = max(span["last"] or this_year, this_year)
+    return list(range(first, last + 1))
+
+
+@dataclass(frozen=True)
+class Staircase:
+    """The staircase for a year: the levels, the year's target and the next."""
+
+    year: int
+    levels: list[MaturityLevel]
+    targets: Targets
+
+    @property
+    def target_level(self) -> MaturityLevel | None:
+        return self.targets.current.target_level if self.targets.current else None
+
+    @property
+    def next_level(self) -> MaturityLevel | None:
+        return self.targets.next.target_level if self.targets.next else None
+
+
+def staircase_for(*, organisation: Organisation, year: int) -> Staircase:
+    """Two queries: the levels, and the periods with their target levels."""
+    levels = list(MaturityLevel.objects.filter(organisation=organisation).order_by("level"))
+    periods = list(
+        StrategyPeriod.objects.filter(organisation=organisation).select_related("target_level")
+    )
+    return Staircase(year=year, levels=levels, targets=targets_for(periods, year))
+
+
+@dataclass(frozen=True)
+class PortfolioFigures:
+    """What the dashboard shows of the portfolio, for one unit or all."""
+
+    unit: Unit | None
+    matrix: PortfolioMatrix
+    flow: FlowFigures
+    benefits: BenefitFigures
+    overview: BenefitOverview = field(repr=False)
+
+
+def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> PortfolioFigures:
+    """The portfolio by phase and type, the flow and the benefits: a fixed number of queries."""
+    phases = active_phases(organisation=organisation)
+    unit_id = unit.pk if unit else None
+    overview = benefit_overview(organisation=organisation)
+    return PortfolioFigures(
+        unit=unit,
+        matrix=portfolio_by_phase_and_type(
+            organisation=organisation, phases=phases, unit_id=unit_id
+        ),
+        flow=flow_figures(organisation=organisation, phases=phases, unit_id=unit_id),
+        benefits=benefits_for_unit(overview, unit),
+        overview=overview,
+    )
