@@ -359,8 +359,11 @@ KPIS: list[KpiData] = [
         "metric": "innovation_rate",
         "name": "Innovasjonsgrad",
         "definition": (
-            "Andelen enheter som har tatt i bruk (nyttiggjort) minst én innovasjon de siste 24 "
-            "månedene, slik KS Innovasjonsbarometeret definerer det."
+            "Andelen av kommunens aktive enheter som har tatt i bruk (nyttiggjort) minst én "
+            "innovasjon i de 24 månedene fram til 31. desember i året (for inneværende år: "
+            "fram til i dag), slik KS Innovasjonsbarometeret definerer det. Et initiativ er "
+            "tatt i bruk når det er i eller har gått videre fra en fase der løsningen er i "
+            "bruk, og minst én gevinst er målt. Trukne og sammenslåtte idéer teller ikke."
         ),
         "unit": "percent",
         "target": "80",
@@ -370,7 +373,11 @@ KPIS: list[KpiData] = [
     {
         "metric": "put_to_use",
         "name": "Innovasjoner tatt i bruk",
-        "definition": "Antall initiativ som ble tatt i bruk (nyttiggjort) i året.",
+        "definition": (
+            "Antall initiativ som ble tatt i bruk (nyttiggjort) i året: de gikk sist inn i en "
+            "fase der løsningen er i bruk det året, har minst én målt gevinst og er ikke "
+            "flyttet tilbake."
+        ),
         "unit": "count",
         "target": "6",
         "higher_is_better": True,
@@ -380,8 +387,8 @@ KPIS: list[KpiData] = [
         "metric": "multi_type_share",
         "name": "Andel som kombinerer flere innovasjonstyper",
         "definition": (
-            "Andelen av innovasjonene tatt i bruk i året som kombinerer to eller flere av de fire "
-            "innovasjonstypene."
+            "Andelen av innovasjonene tatt i bruk i året som kombinerer to eller flere av de "
+            "fire innovasjonstypene (en annen type i tillegg til hovedtypen)."
         ),
         "unit": "percent",
         "target": "30",
@@ -411,7 +418,11 @@ KPIS: list[KpiData] = [
     {
         "metric": "freed_hours",
         "name": "Frigjorte timer",
-        "definition": ("Timer frigjort per år ifølge siste måling av gevinstene, mot forventet."),
+        "definition": (
+            "Timer frigjort per år ifølge siste måling av hver indikator i timer, mot "
+            "forventet, for gevinster med realiseringstidspunkt til og med året eller uten "
+            "dato."
+        ),
         "unit": "hours",
         "target": None,
         "higher_is_better": True,
@@ -420,7 +431,9 @@ KPIS: list[KpiData] = [
     {
         "metric": "freed_fte",
         "name": "Frigjorte årsverk",
-        "definition": "Frigjorte timer delt på timer per årsverk i porteføljeinnstillingene.",
+        "definition": (
+            "Frigjorte timer delt på timer per årsverk i porteføljeinnstillingene, mot forventet."
+        ),
         "unit": "fte",
         "target": "5",
         "higher_is_better": True,
@@ -429,7 +442,11 @@ KPIS: list[KpiData] = [
     {
         "metric": "realised_nok",
         "name": "Realiserte kroner",
-        "definition": "Kroner realisert ifølge siste måling av gevinstene, mot forventet.",
+        "definition": (
+            "Kroner realisert per år ifølge siste måling av hver indikator i kroner, mot "
+            "forventet, for gevinster med realiseringstidspunkt til og med året eller uten "
+            "dato."
+        ),
         "unit": "nok",
         "target": None,
         "higher_is_better": True,
@@ -439,8 +456,8 @@ KPIS: list[KpiData] = [
         "metric": "baseline_share",
         "name": "Andel med nullpunktsmåling",
         "definition": (
-            "Andelen aktive initiativ som har en gevinstplan med nullpunktsmåling (startverdi "
-            "med dato)."
+            "Andelen initiativ i en aktiv fase ved utgangen av året (i dag for inneværende "
+            "år) som har en gevinst med nullpunktsmåling (startverdi med dato) senest da."
         ),
         "unit": "percent",
         "target": "90",
@@ -451,8 +468,9 @@ KPIS: list[KpiData] = [
         "metric": "initiator_share",
         "name": "Kommunen som initiativtaker eller partner",
         "definition": (
-            "Andelen aktive initiativ der kommunens rolle er nivå 3 (Initiativtaker) eller "
-            "høyere på modenhetstrappen."
+            "Andelen initiativ i en aktiv fase ved utgangen av året (i dag for inneværende "
+            "år) der kommunens rolle er nivå 3 (Initiativtaker) eller høyere på "
+            "modenhetstrappen."
         ),
         "unit": "percent",
         "target": "40",
@@ -462,7 +480,10 @@ KPIS: list[KpiData] = [
     {
         "metric": "median_days_in_phase",
         "name": "Median dager per fase",
-        "definition": "Median antall dager et initiativ var i en fase, for faser forlatt i året.",
+        "definition": (
+            "Median antall dager et initiativ var i en aktiv fase, for opphold i faser som "
+            "ble forlatt i året."
+        ),
         "unit": "days",
         "target": "90",
         "higher_is_better": False,
@@ -471,7 +492,7 @@ KPIS: list[KpiData] = [
     {
         "metric": "throughput",
         "name": "Gjennomstrømning",
-        "definition": "Antall initiativ som gikk videre til en ny fase i året.",
+        "definition": "Antall initiativ som ble flyttet fram til en senere aktiv fase i året.",
         "unit": "count",
         "target": None,
         "higher_is_better": True,
@@ -481,8 +502,8 @@ KPIS: list[KpiData] = [
         "metric": "stalled",
         "name": "Initiativ som står stille",
         "definition": (
-            "Antall aktive initiativ som har stått i samme fase lenger enn grensen i "
-            "porteføljeinnstillingene."
+            "Antall initiativ i en aktiv fase ved utgangen av året (i dag for inneværende år) "
+            "som da hadde stått i samme fase lenger enn grensen i porteføljeinnstillingene."
         ),
         "unit": "count",
         "target": "0",

@@ -13,8 +13,9 @@ from django.utils.translation import ngettext
 
 from maturity import charts
 from maturity.charts import Datum, Series
-from maturity.models import MeasureStatus
+from maturity.models import KpiUnit, MeasureStatus
 from maturity.selectors.dashboard import FlowFigures, PortfolioMatrix, Staircase
+from maturity.selectors.kpis import KpiRow
 from portal.numbers import format_decimal, format_nok
 from portfolio.selectors.benefits import BenefitFigures, fte
 from portfolio.templatetags.benefits import format_measure
@@ -154,24 +155,27 @@ def _days(value: float | None) -> str:
     return ngettext("%(n)s dag", "%(n)s dager", days) % {"n": format_decimal(days)}
 
 
-def median_days_chart(flow: FlowFigures, *, id: str = "median-dager") -> charts.BarChart:
+def median_days_chart(
+    medians: list[tuple[str, Decimal | None]], *, year: int, id: str = "median-dager"
+) -> charts.BarChart:
+    """The KPI «median days in phase» of the year, per phase (maturity.selectors.kpis)."""
     data = [
-        Datum(phase.name, None if days is None else round(days, 1), _days(days))
-        for phase, days in zip(flow.phases, flow.medians, strict=True)
+        Datum(name, None if days is None else days, _days(None if days is None else float(days)))
+        for name, days in medians
     ]
     measured = [(d.label, d.value) for d in data if d.value is not None]
     if measured:
         slowest = max(measured, key=lambda item: item[1] or 0)
-        summary = _("Lengst tid går med i %(phase)s: median %(days)s.") % {
+        summary = _("Lengst tid gikk med i %(phase)s: median %(days)s.") % {
             "phase": slowest[0],
             "days": _days(float(slowest[1] or 0)),
         }
     else:
-        summary = _("Ingen initiativer har vært i fasene ennå.")
+        summary = _("Ingen initiativer forlot en fase i %(year)s.") % {"year": year}
     return charts.bar_chart(
         data,
         id=id,
-        title=_("Median tid i hver fase"),
+        title=_("Median tid i hver fase, opphold avsluttet i %(year)s") % {"year": year},
         summary=summary,
         label_header=_("Fase"),
         value_header=_("Median"),
@@ -295,5 +299,104 @@ def measure_status_chart(
         summary=summary,
         label_header=_("Status"),
         value_header=_("Tiltak"),
+        by_row=True,
+    )
+
+
+def format_kpi(value: Decimal | None, unit: str) -> str:
+    """A KPI value in its unit: «62,5 %», «12», «1 200 timer», «0,7 årsverk», «kr 12 500»,
+    «34 dager»; «–» without a value."""
+    if value is None:
+        return "–"
+    if unit == KpiUnit.PERCENT:
+        return f"{format_decimal(value, 1 if value != value.to_integral_value() else 0)}\u00a0%"
+    if unit == KpiUnit.NOK:
+        return format_nok(value)
+    if unit == KpiUnit.HOURS:
+        return format_measure(value, "hours")
+    if unit == KpiUnit.FTE:
+        return f"{format_decimal(value, 1)}\u00a0" + _("årsverk")
+    if unit == KpiUnit.DAYS:
+        return _days(float(value))
+    return format_decimal(value, 0 if value == value.to_integral_value() else 1)
+
+
+def kpi_trend_chart(row: KpiRow) -> charts.Sparkline:
+    """A KPI's values over the years, with its target as a dashed line."""
+    unit = row.kpi.unit
+    data = [
+        Datum(str(point.year), point.value, format_kpi(point.value, unit)) for point in row.trend
+    ]
+    known = [d for d in data if d.value is not None]
+    if len(known) >= 2:
+        summary = _("%(name)s: fra %(first)s i %(start)s til %(last)s i %(end)s.") % {
+            "name": row.kpi.name,
+            "first": known[0].text,
+            "start": known[0].label,
+            "last": known[-1].text,
+            "end": known[-1].label,
+        }
+    elif known:
+        summary = _("%(name)s: %(value)s i %(year)s.") % {
+            "name": row.kpi.name,
+            "value": known[0].text,
+            "year": known[0].label,
+        }
+    else:
+        summary = _("%(name)s: ingen verdier ennå.") % {"name": row.kpi.name}
+    if row.target is not None:
+        summary += " " + _("Målet er %(target)s.") % {"target": format_kpi(row.target, unit)}
+    return charts.sparkline(
+        data,
+        id=f"kpi-{row.kpi.pk}",
+        title=_("Utvikling: %(name)s") % {"name": row.kpi.name},
+        summary=summary,
+        label_header=_("År"),
+        value_header=row.kpi.name,
+        target=row.target,
+    )
+
+
+def role_mix_chart(mix: list[tuple[str, int]], *, id: str = "roller") -> charts.BarChart:
+    """Active initiatives by the municipality's role: evidence beside the staircase."""
+    total = sum(n for _name, n in mix)
+    data = [Datum(name, n, _count(n)) for name, n in mix]
+    if total:
+        top = max(mix, key=lambda item: item[1])
+        summary = _("Kommunen er oftest %(role)s (%(count)s av %(total)s aktive initiativer).") % {
+            "role": top[0].lower(),
+            "count": top[1],
+            "total": total,
+        }
+    else:
+        summary = _("Ingen aktive initiativer.")
+    return charts.bar_chart(
+        data,
+        id=id,
+        title=_("Kommunens rolle i aktive initiativer"),
+        summary=summary,
+        label_header=_("Rolle"),
+        value_header=_("Initiativer"),
+        by_row=True,
+    )
+
+
+def put_to_use_chart(
+    by_type: list[tuple[str, int]], *, year: int, id: str = "nyttiggjort"
+) -> charts.BarChart:
+    """Innovations taken into use in the year per type."""
+    total = sum(n for _name, n in by_type)
+    summary = ngettext(
+        "%(n)s innovasjon tatt i bruk i %(year)s.",
+        "%(n)s innovasjoner tatt i bruk i %(year)s.",
+        total,
+    ) % {"n": total, "year": year}
+    return charts.bar_chart(
+        [Datum(name, n, _count(n)) for name, n in by_type],
+        id=id,
+        title=_("Nyttiggjort i %(year)s etter type") % {"year": year},
+        summary=summary,
+        label_header=_("Type"),
+        value_header=_("Innovasjoner"),
         by_row=True,
     )

@@ -23,7 +23,6 @@ from portfolio.selectors.benefits import BenefitFigures, BenefitOverview, benefi
 from portfolio.selectors.flow import (
     ThroughputRow,
     active_phases,
-    median_days_per_phase,
     monthly_throughput,
     stalled_initiatives,
 )
@@ -91,7 +90,6 @@ def portfolio_by_phase_and_type(
 @dataclass(frozen=True)
 class FlowFigures:
     phases: list[Phase]
-    medians: list[float | None]  # median days per phase, in the phases' order
     throughput: list[ThroughputRow]  # the last twelve months, oldest first
     stalled: int  # active initiatives that have not moved for more than stalled_days
     stalled_days: int
@@ -113,15 +111,15 @@ class FlowFigures:
 def flow_figures(
     *, organisation: Organisation, phases: list[Phase], unit_id: int | None = None
 ) -> FlowFigures:
-    """Median days per phase, throughput over twelve months and the stalled count, from the
-    portfolio's flow selectors (the same figures as the flow page, for one unit if given)."""
+    """Throughput over twelve months and the stalled count now, from the portfolio's flow
+    selectors (the same figures as the flow page, for one unit if given). The median days
+    per phase of a year is a KPI: `maturity.selectors.kpis.median_days_per_phase`."""
     days = stalled_after(organisation)
     stalled = stalled_initiatives(organisation=organisation, after_days=days)
     if unit_id is not None:
         stalled = stalled.filter(idea__unit_id=unit_id)
     return FlowFigures(
         phases=list(phases),
-        medians=median_days_per_phase(organisation=organisation, phases=phases, unit_id=unit_id),
         throughput=monthly_throughput(organisation=organisation, phases=phases, unit_id=unit_id),
         stalled=stalled.order_by().count(),
         stalled_days=days,

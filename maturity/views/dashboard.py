@@ -23,6 +23,12 @@ from maturity.forms.dashboard import DashboardFilterForm
 from maturity.permissions import LEADERS
 from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import portfolio_figures, staircase_for, strategy_years
+from maturity.selectors.kpis import (
+    kpi_table,
+    median_days_per_phase,
+    put_to_use_by_type,
+    role_mix,
+)
 from maturity.selectors.measures import (
     current_measures,
     measure_status_counts,
@@ -53,6 +59,7 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
     agreed = agreed_level(organisation=organisation, year=year)
     overdue = overdue_measure_count(organisation=organisation, year=year, today=today)
     portfolio = portfolio_figures(organisation=organisation, unit=unit)
+    kpis = kpi_table(organisation=organisation, year=year, unit=unit)
     return {
         "filter_form": form,
         "year": year,
@@ -76,7 +83,14 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         "benefit_charts": figures.benefit_progress_charts(
             portfolio.benefits, per_fte=portfolio.overview.per_fte
         ),
-        "median_chart": figures.median_days_chart(portfolio.flow),
+        "kpis": [(row, figures.kpi_trend_chart(row)) for row in kpis],
+        "role_chart": figures.role_mix_chart(role_mix(organisation=organisation, unit=unit)),
+        "put_to_use_chart": figures.put_to_use_chart(
+            put_to_use_by_type(organisation=organisation, year=year, unit=unit), year=year
+        ),
+        "median_chart": figures.median_days_chart(
+            median_days_per_phase(organisation=organisation, year=year, unit=unit), year=year
+        ),
         "throughput_chart": figures.throughput_chart(portfolio.flow),
     }
 

@@ -30,7 +30,7 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import GreaterThanOrEqual
 
-from ideas.models import ValueType
+from ideas.models import IdeaStatus, ValueType
 from portal.models import Organisation, User
 from portfolio.models import (
     Benefit,
@@ -46,13 +46,25 @@ from portfolio.selectors.phases import hours_per_fte
 ONE_DECIMAL = Decimal("0.1")
 
 
+# Ideas that never count as innovations, whatever their initiative went through.
+NEVER_COUNTED = (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED)
+
+
 def put_to_use_q() -> Q:
-    """«Nyttiggjort», as a condition on initiatives: it has reached a phase where the solution
-    is in use (Phase.in_use: it is in one, or has been, so it stays true after a move on to
-    «Avsluttet») and at least one of its benefits is measured. Lists filter on it in SQL."""
-    visited = PhaseVisit.objects.filter(initiative=OuterRef("pk"), phase__in_use=True)
+    """«Nyttiggjort», as a condition on initiatives: the solution is in use and at least one
+    of its benefits is measured. In use means the initiative is in a phase where the solution
+    is in use (Phase.in_use), or has been in one and has since only moved on to a later phase
+    (for example «Avsluttet»); moved back to an earlier phase that is not in use, it no
+    longer counts. Ideas withdrawn or merged never count. Lists filter on it in SQL."""
+    in_use_earlier = PhaseVisit.objects.filter(
+        initiative=OuterRef("pk"), phase__in_use=True, phase__order__lt=OuterRef("phase__order")
+    )
     measured = Measurement.objects.filter(indicator__benefit__initiative=OuterRef("pk"))
-    return (Q(phase__in_use=True) | Q(Exists(visited))) & Q(Exists(measured))
+    return (
+        (Q(phase__in_use=True) | Q(Exists(in_use_earlier)))
+        & Q(Exists(measured))
+        & ~Q(idea__status__in=NEVER_COUNTED)
+    )
 
 
 def with_put_to_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -242,9 +254,10 @@ def _realised_by_latest() -> Subquery:
     return Subquery(latest, output_field=money)
 
 
-def _benefit_cells(organisation: Organisation) -> dict[GroupKey, BenefitFigures]:
+def benefit_cells(organisation: Organisation) -> dict[GroupKey, BenefitFigures]:
     """Figures per (benefit kind, unit, year): two grouped queries, benefits and indicators,
-    so that a benefit's expected value is not counted once per indicator."""
+    so that a benefit's expected value is not counted once per indicator. The overview sums
+    them here; the strategy's KPIs (maturity.selectors.kpis) sum the same cells."""
     cells: dict[GroupKey, BenefitFigures] = {}
     no_indicator = ~Exists(Indicator.objects.filter(benefit=OuterRef("pk")))
     benefits = (
@@ -312,7 +325,7 @@ def benefit_overview(*, organisation: Organisation) -> BenefitOverview:
     """The portfolio's benefits: expected against realised per kind, unit and year, the
     freed hours in total, and how many initiatives are «nyttiggjort». Every sum is made in the
     database; a fixed number of queries however many benefits and measurements."""
-    cells = _benefit_cells(organisation)
+    cells = benefit_cells(organisation)
     total = BenefitFigures()
     for figures in cells.values():
         total.add(figures)

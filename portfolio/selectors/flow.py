@@ -115,7 +115,7 @@ def phase_time_rows(
 
 
 def median_days_per_phase(
-    *, organisation: Organisation, phases: Sequence[Phase], unit_id: int | None = None
+    *, organisation: Organisation, phases: Sequence[Phase]
 ) -> list[float | None]:
     """The median, across initiatives that have been in a phase, of their total time there.
 
@@ -123,16 +123,13 @@ def median_days_per_phase(
     from above (CUME_DIST, ties broken by id). The middle one or two sums are those with at
     least half of the sums at or below them and at least half at or above: for 4 sums the
     2nd and 3rd (0.5 and 0.75 both ways), for 5 the 3rd. Averaging two is left to do here.
-    `unit_id` keeps only the initiatives of one unit (the leaders' dashboard filter).
     """
     total = Sum(visit_duration())
-    visits = PhaseVisit.objects.filter(
-        initiative__organisation=organisation, phase__in=[phase.pk for phase in phases]
-    )
-    if unit_id is not None:
-        visits = visits.filter(initiative__idea__unit_id=unit_id)
     middle = (
-        visits.order_by()
+        PhaseVisit.objects.filter(
+            initiative__organisation=organisation, phase__in=[phase.pk for phase in phases]
+        )
+        .order_by()
         .values("phase_id", "initiative_id")
         .annotate(total=total)
         # The windows in an annotate() of their own: in the same call as the SUM, Django

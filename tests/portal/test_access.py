@@ -257,6 +257,13 @@ ACCESS_TABLE: dict[str, Row] = {
     "account_reset_password_done": PUBLIC,
     "account_reset_password_from_key": Row(anonymous=200, outsider=200, kwargs="reset", **MEMBERS),
     "account_reset_password_from_key_done": PUBLIC,
+    # maturity: dashboards. Everyone in the organisation sees the staff page «Strategien og
+    # hvor vi står»; the leaders' dashboard is for leaders and administrators (another
+    # organisation's administrator sees their own organisation's dashboard).
+    "maturity:strategy": PAGE,
+    "maturity:dashboard": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
+    ),
 }
 
 

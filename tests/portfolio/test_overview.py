@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from ideas.models import Idea
+from ideas.models import Idea, IdeaStatus
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     Benefit,
@@ -325,15 +325,31 @@ def test_nyttiggjort_needs_an_in_use_phase_and_a_measurement(
     assert benefit_overview(organisation=organisation).put_to_use == 3
 
 
-def test_moving_back_out_of_use_still_counts_as_reached(
+def test_moving_back_out_of_use_no_longer_counts_until_it_is_in_use_again(
     make_initiative: Callable[..., Initiative], bob: User, organisation: Organisation
 ) -> None:
     initiative = make_initiative()
     measured_benefit(initiative, bob)
     assert benefit_overview(organisation=organisation).put_to_use == 0
     move(initiative, bob, phase(organisation, "Overgang til drift"))
-    move(initiative, bob, phase(organisation, "Pilotering"))
     assert benefit_overview(organisation=organisation).put_to_use == 1
+    # Back to piloting: the solution is no longer in use.
+    move(initiative, bob, phase(organisation, "Pilotering"))
+    assert benefit_overview(organisation=organisation).put_to_use == 0
+    move(initiative, bob, phase(organisation, "Ny praksis"))
+    move(initiative, bob, phase(organisation, "Avsluttet"))
+    assert benefit_overview(organisation=organisation).put_to_use == 1
+
+
+def test_a_withdrawn_or_merged_idea_is_never_put_to_use(
+    make_initiative: Callable[..., Initiative], bob: User, organisation: Organisation
+) -> None:
+    initiative = make_initiative(phase=phase(organisation, "Ny praksis"))
+    measured_benefit(initiative, bob)
+    assert benefit_overview(organisation=organisation).put_to_use == 1
+    for status in (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED):
+        Idea.objects.filter(pk=initiative.idea_id).update(status=status)
+        assert benefit_overview(organisation=organisation).put_to_use == 0
 
 
 # Query count ------------------------------------------------------------------------------

@@ -1,0 +1,709 @@
+"""The KPIs of the strategy: one selector per computed KPI, used by the leaders' dashboard,
+the CSV/XLSX export and the council report alike, so that the three never disagree.
+
+Definitions (the texts users see are the KPI definitions in `maturity.defaults.KPIS`):
+
+- An initiative is **taken into use** («nyttiggjort») when `portfolio.selectors.benefits.
+  put_to_use_q` holds for it now: it is in a phase where the solution is in use
+  (`Phase.in_use`), or has been and has since only moved on to a later phase (such as
+  «Avsluttet»), and at least one of its benefits is measured. Moved back to an earlier phase
+  that is not in use, it no longer counts. Ideas withdrawn or merged never count. The moment
+  it was taken into use is the latest `PhaseVisit.entered_at` of an in-use phase.
+- **Innovasjonsgrad** for year Y (KS Innovasjonsbarometeret): the share of the organisation's
+  active units (`portal.Unit.is_active`) with at least one innovation (through `idea.unit`)
+  taken into use in the 24 months ending 31 December Y, or today for the current year. With a
+  unit filter the denominator is that unit. Without units it has no value (not 0 %).
+- **Innovations taken into use** in year Y, by type (`idea.innovation_type`); the share that
+  combines two or more types (a secondary type other than the primary); those that reuse a
+  solution from others (`idea.reuses_solution`) and those shared with others
+  (`initiative.shared_with_others`); who initiated them (`idea.initiator`).
+- **Freed hours, årsverk and kroner**: the benefit figures of `portfolio.selectors.benefits`
+  (realised = the latest measurement of each indicator, towards its target), for benefits
+  with a realisation date up to and including year Y or none, against the expected figures.
+  Årsverk are hours divided by the hours per årsverk of the portfolio settings.
+- **State at the end of a year** (31 December, or now for the current year), rebuilt from the
+  phase visits: an initiative is *active* when it was then in an active phase. The share of
+  them with a benefit indicator whose baseline (nullpunktsmåling) was dated by then; the share
+  where the municipality's role is level 3 (Initiativtaker) or higher (the role as it stands
+  now: roles keep no history); those *stalled*, in the same phase longer than
+  `portfolio.selectors.phases.stalled_after` days.
+- **Median days in phase**: the median length of the stays in an active phase that ended (the
+  phase was left) in year Y. **Throughput**: initiatives moved forward in year Y, to an active
+  phase later on the board than the one they left.
+- Hand-entered KPIs (`Kpi.metric == ""`) take their yearly `KpiValue`.
+
+Years after the current one have no values. Every figure is a database aggregate: one query
+per metric family for the whole trend window (grouped or filtered by year), so `kpi_table`
+makes a fixed number of queries however many KPIs, years and initiatives there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, CumeDist, ExtractYear
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ideas.models import Idea, Initiator, InnovationType, InnovationTypeCode
+from maturity.defaults import KPIS
+from maturity.models import Kpi, KpiUnit, KpiValue
+from portal.models import Organisation, Unit
+from portfolio.models import Indicator, Initiative, MunicipalRole, Phase, PhaseKind, PhaseVisit
+from portfolio.roles import role_levels
+from portfolio.selectors.benefits import (
+    NEVER_COUNTED,
+    BenefitFigures,
+    benefit_cells,
+    fte,
+    put_to_use_q,
+)
+from portfolio.selectors.phases import hours_per_fte, stalled_after
+
+ONE_DECIMAL = Decimal("0.1")
+SECONDS_PER_DAY = Decimal(86_400)
+# The lowest role that counts as the municipality taking the initiative.
+INITIATOR_LEVEL = MunicipalRole.INITIATOR
+
+
+@dataclass(frozen=True)
+class Share:
+    numerator: int
+    denominator: int
+    percent: Decimal | None  # None when there is nothing to divide by
+
+
+def share(numerator: int, denominator: int) -> Share:
+    """`numerator` of `denominator` in per cent, to one decimal, half up."""
+    if not denominator:
+        return Share(numerator, denominator, None)
+    percent = (Decimal(numerator) * 100 / denominator).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Share(numerator, denominator, percent)
+
+
+@dataclass(frozen=True)
+class YearValue:
+    year: int
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed KPI for one year."""
+
+    value: Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+    expected: Decimal | None = None
+
+    @classmethod
+    def of_share(cls, part: Share) -> Figure:
+        return cls(part.percent, part.numerator, part.denominator)
+
+
+NO_FIGURE = Figure(None)
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    value: Decimal | None
+    expected: Decimal | None  # only for freed_hours, freed_fte and realised_nok
+    target: Decimal | None
+    on_target: bool | None  # None when there is no target or no value
+    trend: list[YearValue]  # oldest first, `years` years ending at `year`
+    definition: str
+    source: str
+    numerator: int | None  # for shares, e.g. 5 of 8 units
+    denominator: int | None
+
+
+# Moments ---------------------------------------------------------------------------------
+
+
+def start_of(year: int) -> datetime:
+    """Midnight on 1 January, local time."""
+    return datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+
+
+def end_of(year: int, now: datetime) -> datetime | None:
+    """The moment a year's state is read at: 1 January after it, or now for the current
+    year; None for a year still to come."""
+    if start_of(year) > now:
+        return None
+    return min(start_of(year + 1), now)
+
+
+def last_day(year: int, now: datetime) -> date:
+    return min(date(year, 12, 31), timezone.localdate(now))
+
+
+def two_years_before(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    try:
+        return local.replace(year=local.year - 2)
+    except ValueError:  # 29 February
+        return local.replace(year=local.year - 2, day=28)
+
+
+def _in(field: str, start: datetime, end: datetime, now: datetime) -> Q:
+    """`field` within [start, end); the current year's window ends now, now included."""
+    upper = f"{field}__lte" if end == now else f"{field}__lt"
+    return Q(**{f"{field}__gte": start, upper: end})
+
+
+def _days(duration: timedelta) -> Decimal:
+    return (Decimal(duration.total_seconds()) / SECONDS_PER_DAY).quantize(
+        ONE_DECIMAL, ROUND_HALF_UP
+    )
+
+
+def _median(values: list[timedelta]) -> Decimal | None:
+    if not values:
+        return None
+    return _days(sum(values, timedelta()) / len(values))
+
+
+# The querysets the figures are made from ----------------------------------------------------
+
+
+def counted_initiatives(
+    organisation: Organisation, unit: Unit | None = None
+) -> QuerySet[Initiative]:
+    """The organisation's initiatives that may count (not withdrawn or merged), of a unit."""
+    initiatives = Initiative.objects.for_organisation(organisation).exclude(
+        idea__status__in=NEVER_COUNTED
+    )
+    if unit is not None:
+        initiatives = initiatives.filter(idea__unit=unit)
+    return initiatives
+
+
+def taken_into_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Those «nyttiggjort» now, each with `used_at`: when it (last) entered an in-use phase."""
+    latest = (
+        PhaseVisit.objects.filter(initiative=OuterRef("pk"), phase__in_use=True)
+        .order_by("-entered_at", "-id")
+        .values("entered_at")[:1]
+    )
+    return initiatives.filter(put_to_use_q()).annotate(
+        used_at=Coalesce(
+            Subquery(latest),
+            Case(When(phase__in_use=True, then=F("phase_entered_at"))),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def used_in(start: datetime, end: datetime) -> Q:
+    """On `taken_into_use`: taken into use within [start, end)."""
+    return Q(used_at__gte=start, used_at__lt=end)
+
+
+def active_at(moment: datetime) -> Q:
+    """On initiatives: a phase visit shows it was in an active phase at `moment`."""
+    return Q(visits__phase__kind=PhaseKind.ACTIVE, visits__entered_at__lte=moment) & (
+        Q(visits__left_at__isnull=True) | Q(visits__left_at__gt=moment)
+    )
+
+
+def _multi_type() -> Exists:
+    """The idea has a secondary type besides its primary one."""
+    through = Idea.secondary_types.through
+    return Exists(
+        through.objects.filter(idea_id=OuterRef("idea_id")).exclude(
+            innovationtype_id=OuterRef("idea__innovation_type_id")
+        )
+    )
+
+
+class Scope:
+    """The organisation, unit and years a set of KPIs is read for. Each family of figures is
+    one query, made the first time a KPI of the family asks for it."""
+
+    def __init__(
+        self,
+        *,
+        organisation: Organisation,
+        unit: Unit | None,
+        years: list[int],
+        now: datetime | None = None,
+    ) -> None:
+        self.organisation = organisation
+        self.unit = unit
+        self.years = sorted(years)
+        self.now = now or timezone.now()
+        # Years whose state can be read (not in the future), with the moment to read it at.
+        self.moments: dict[int, datetime] = {
+            year: moment for year in self.years if (moment := end_of(year, self.now))
+        }
+
+    def is_future(self, year: int) -> bool:
+        return year not in self.moments
+
+    @cached_property
+    def initiatives(self) -> QuerySet[Initiative]:
+        return counted_initiatives(self.organisation, self.unit)
+
+    @cached_property
+    def put_to_use(self) -> dict[int, dict[str, Any]]:
+        """Per year: taken into use, combining types, reusing, shared."""
+        if not self.moments:
+            return {}
+        rows = (
+            taken_into_use(self.initiatives)
+            .filter(used_in(start_of(self.years[0]), start_of(self.years[-1] + 1)))
+            .annotate(year=ExtractYear("used_at"))
+            .values("year")
+            .annotate(
+                total=Count("pk"),
+                multi=Count("pk", filter=Q(_multi_type())),
+                reused=Count("pk", filter=Q(idea__reuses_solution=True)),
+                shared=Count("pk", filter=Q(shared_with_others=True)),
+            )
+            .order_by()
+        )
+        return {row["year"]: dict(row) for row in rows}
+
+    def put_to_use_in(self, year: int, key: str) -> int:
+        return int(self.put_to_use.get(year, {}).get(key, 0))
+
+    @cached_property
+    def innovation_rate(self) -> dict[int, Share]:
+        if not self.moments:
+            return {}
+        if self.unit is not None:
+            denominator = 1
+            users = taken_into_use(self.initiatives)
+        else:
+            denominator = Unit.objects.filter(
+                organisation=self.organisation, is_active=True
+            ).count()
+            if not denominator:
+                return {year: share(0, 0) for year in self.moments}
+            users = taken_into_use(self.initiatives).filter(idea__unit__is_active=True)
+        windows = {
+            f"units_{year}": Count(
+                "idea__unit",
+                distinct=True,
+                filter=_in("used_at", two_years_before(end), end, self.now),
+            )
+            for year, end in self.moments.items()
+        }
+        counts = users.aggregate(**windows)
+        return {year: share(counts[f"units_{year}"] or 0, denominator) for year in self.moments}
+
+    @cached_property
+    def state(self) -> dict[int, dict[str, int]]:
+        """Per year, at its end: active initiatives, with a dated baseline, with the
+        municipality as initiator or partner, and stalled."""
+        if not self.moments:
+            return {}
+        days = stalled_after(self.organisation)
+        counts: dict[str, Any] = {}
+        for year, moment in self.moments.items():
+            active = active_at(moment)
+            baseline = Exists(
+                Indicator.objects.filter(
+                    benefit__initiative=OuterRef("pk"),
+                    baseline_date__lte=last_day(year, self.now),
+                )
+            )
+            counts[f"active_{year}"] = Count("pk", distinct=True, filter=active)
+            counts[f"baseline_{year}"] = Count("pk", distinct=True, filter=active & Q(baseline))
+            counts[f"initiator_{year}"] = Count(
+                "pk", distinct=True, filter=active & Q(role__gte=INITIATOR_LEVEL)
+            )
+            counts[f"stalled_{year}"] = Count(
+                "pk",
+                distinct=True,
+                filter=active & Q(visits__entered_at__lt=moment - timedelta(days=days)),
+            )
+        found = self.initiatives.aggregate(**counts)
+        return {
+            year: {
+                key: found[f"{key}_{year}"] or 0
+                for key in ("active", "baseline", "initiator", "stalled")
+            }
+            for year in self.moments
+        }
+
+    @cached_property
+    def per_fte(self) -> Decimal:
+        return hours_per_fte(self.organisation)
+
+    @cached_property
+    def benefit_cells(self) -> list[tuple[int | None, int | None, BenefitFigures]]:
+        """(unit id, realisation year, figures) of the portfolio's benefit overview."""
+        return [
+            (unit_id, year, figures)
+            for (_kind, unit_id, _name, year), figures in benefit_cells(self.organisation).items()
+        ]
+
+    def benefits_by(self, year: int) -> BenefitFigures:
+        """Benefits due by the end of the year (or with no date), of the unit if one."""
+        total = BenefitFigures()
+        for unit_id, due, figures in self.benefit_cells:
+            if self.unit is not None and unit_id != self.unit.pk:
+                continue
+            if due is None or due <= year:
+                total.add(figures)
+        return total
+
+    def active_visits(self) -> QuerySet[PhaseVisit]:
+        visits = PhaseVisit.objects.filter(
+            initiative__organisation=self.organisation, phase__kind=PhaseKind.ACTIVE
+        ).exclude(initiative__idea__status__in=NEVER_COUNTED)
+        if self.unit is not None:
+            visits = visits.filter(initiative__idea__unit=self.unit)
+        return visits
+
+    def _window(self) -> tuple[datetime, datetime]:
+        return start_of(self.years[0]), start_of(self.years[-1] + 1)
+
+    @cached_property
+    def median_days(self) -> dict[int, Decimal | None]:
+        if not self.moments:
+            return {}
+        start, end = self._window()
+        visits = self.active_visits().filter(left_at__gte=start, left_at__lt=end)
+        found = _middle_durations(visits, partition="year")
+        return {year: _median(found.get(year, [])) for year in self.moments}
+
+    @cached_property
+    def throughput(self) -> dict[int, int]:
+        if not self.moments:
+            return {}
+        start, end = self._window()
+        left = (
+            PhaseVisit.objects.filter(
+                initiative=OuterRef("initiative"), entered_at__lt=OuterRef("entered_at")
+            )
+            .order_by("-entered_at", "-id")
+            .values("phase__order")[:1]
+        )
+        rows = (
+            self.active_visits()
+            .filter(entered_at__gte=start, entered_at__lt=end)
+            .annotate(left_order=Subquery(left))
+            .filter(phase__order__gt=F("left_order"))
+            .annotate(year=ExtractYear("entered_at"))
+            .values("year")
+            .annotate(moved=Count("initiative", distinct=True))
+            .order_by()
+        )
+        return {row["year"]: row["moved"] for row in rows}
+
+
+def _middle_durations(
+    visits: QuerySet[PhaseVisit], *, partition: str
+) -> dict[Any, list[timedelta]]:
+    """The middle one or two visit lengths per group (`year` of leaving, or `phase_id`).
+
+    The database ranks the lengths within each group from below and from above (CUME_DIST,
+    ties broken by id); the middle ones have at least half at or below them and at least
+    half at or above (as `portfolio.selectors.flow.median_days_per_phase` does)."""
+    length = ExpressionWrapper(F("left_at") - F("entered_at"), output_field=DurationField())
+    group = ExtractYear("left_at") if partition == "year" else F("phase_id")
+    middle = (
+        visits.order_by()
+        .annotate(bucket=group, length=length)
+        .annotate(
+            from_below=Window(
+                CumeDist(), partition_by=[F("bucket")], order_by=[F("length").asc(), F("id")]
+            ),
+            from_above=Window(
+                CumeDist(),
+                partition_by=[F("bucket")],
+                order_by=[F("length").desc(), F("id").desc()],
+            ),
+        )
+        .filter(from_below__gte=0.5, from_above__gte=0.5)
+        .values_list("bucket", "length")
+    )
+    found: dict[Any, list[timedelta]] = {}
+    for key, duration in middle:
+        found.setdefault(key, []).append(duration)
+    return found
+
+
+# The metrics -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: str
+    definition: str
+    unit: str  # a KpiUnit
+    higher_is_better: bool
+    figure: Callable[[Scope, int], Figure]
+    has_expected: bool = False
+
+
+def _count(key: str) -> Callable[[Scope, int], Figure]:
+    def figure(scope: Scope, year: int) -> Figure:
+        return Figure(Decimal(scope.put_to_use_in(year, key)))
+
+    return figure
+
+
+def _multi_type_share(scope: Scope, year: int) -> Figure:
+    return Figure.of_share(
+        share(scope.put_to_use_in(year, "multi"), scope.put_to_use_in(year, "total"))
+    )
+
+
+def _innovation_rate(scope: Scope, year: int) -> Figure:
+    return Figure.of_share(scope.innovation_rate[year])
+
+
+def _state_share(key: str) -> Callable[[Scope, int], Figure]:
+    def figure(scope: Scope, year: int) -> Figure:
+        state = scope.state[year]
+        return Figure.of_share(share(state[key], state["active"]))
+
+    return figure
+
+
+def _stalled(scope: Scope, year: int) -> Figure:
+    return Figure(Decimal(scope.state[year]["stalled"]))
+
+
+def _freed_hours(scope: Scope, year: int) -> Figure:
+    figures = scope.benefits_by(year)
+    return Figure(figures.realised_hours, expected=figures.expected_hours)
+
+
+def _freed_fte(scope: Scope, year: int) -> Figure:
+    figures = scope.benefits_by(year)
+    return Figure(
+        fte(figures.realised_hours, scope.per_fte),
+        expected=fte(figures.expected_hours, scope.per_fte),
+    )
+
+
+def _realised_nok(scope: Scope, year: int) -> Figure:
+    figures = scope.benefits_by(year)
+    return Figure(figures.realised_amount, expected=figures.expected_amount)
+
+
+def _median_days(scope: Scope, year: int) -> Figure:
+    return Figure(scope.median_days[year])
+
+
+def _throughput(scope: Scope, year: int) -> Figure:
+    return Figure(Decimal(scope.throughput.get(year, 0)))
+
+
+_FIGURES: dict[str, tuple[Callable[[Scope, int], Figure], bool]] = {
+    "innovation_rate": (_innovation_rate, False),
+    "put_to_use": (_count("total"), False),
+    "multi_type_share": (_multi_type_share, False),
+    "reused": (_count("reused"), False),
+    "shared": (_count("shared"), False),
+    "freed_hours": (_freed_hours, True),
+    "freed_fte": (_freed_fte, True),
+    "realised_nok": (_realised_nok, True),
+    "baseline_share": (_state_share("baseline"), False),
+    "initiator_share": (_state_share("initiator"), False),
+    "median_days_in_phase": (_median_days, False),
+    "throughput": (_throughput, False),
+    "stalled": (_stalled, False),
+}
+
+# The computed KPIs by key, named and defined as the strategy's defaults seed them.
+METRICS: dict[str, Metric] = {
+    data["metric"]: Metric(
+        key=data["metric"],
+        name=data["name"],
+        definition=data["definition"],
+        unit=KpiUnit(data["unit"]).value,
+        higher_is_better=data["higher_is_better"],
+        figure=_FIGURES[data["metric"]][0],
+        has_expected=_FIGURES[data["metric"]][1],
+    )
+    for data in KPIS
+    if data["metric"]
+}
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """For the KPI form: the computed metrics by name."""
+    return [(metric.key, metric.name) for metric in METRICS.values()]
+
+
+# The KPI table ------------------------------------------------------------------------------
+
+
+def _on_target(kpi: Kpi, value: Decimal | None) -> bool | None:
+    if kpi.target is None or value is None:
+        return None
+    return value >= kpi.target if kpi.higher_is_better else value <= kpi.target
+
+
+def _hand_source(value: KpiValue | None, year: int, unit: Unit | None) -> str:
+    if value is None:
+        return _("Ikke registrert for %(year)s") % {"year": year}
+    source = _("Kilde: %(source)s, registrert av %(who)s %(date)s") % {
+        "source": value.source,
+        "who": value.recorded_by,
+        "date": date_format(timezone.localtime(value.recorded_at), "j. F Y"),
+    }
+    if unit is not None:
+        source += " " + _("(gjelder hele kommunen)")
+    return source
+
+
+def kpi_table(
+    *, organisation: Organisation, year: int, unit: Unit | None = None, years: int = 5
+) -> list[KpiRow]:
+    """Every KPI of the organisation for the year, in their order, with their trend over the
+    `years` years ending at `year`: a fixed number of queries however many KPIs and years."""
+    span = list(range(year - years + 1, year + 1))
+    scope = Scope(organisation=organisation, unit=unit, years=span)
+    kpis = list(
+        Kpi.objects.filter(organisation=organisation)
+        .select_related("period", "measure")
+        .order_by("order", "pk")
+    )
+    hand = [kpi.pk for kpi in kpis if not kpi.metric]
+    values: dict[tuple[int, int], KpiValue] = {}
+    if hand:
+        values = {
+            (value.kpi_id, value.year): value
+            for value in KpiValue.objects.filter(
+                kpi_id__in=hand, year__gte=span[0], year__lte=span[-1]
+            ).select_related("recorded_by")
+        }
+    rows = []
+    for kpi in kpis:
+        metric = METRICS.get(kpi.metric) if kpi.metric else None
+        if kpi.metric and metric is None:
+            continue  # a metric this version no longer computes
+        if metric is not None:
+            figures = {
+                y: NO_FIGURE if scope.is_future(y) else metric.figure(scope, y) for y in span
+            }
+            source = _("Beregnet fra porteføljen")
+        else:
+            figures = {
+                y: Figure(values[(kpi.pk, y)].value) if (kpi.pk, y) in values else NO_FIGURE
+                for y in span
+            }
+            source = _hand_source(values.get((kpi.pk, year)), year, unit)
+        current = figures[year]
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                value=current.value,
+                expected=current.expected,
+                target=kpi.target,
+                on_target=_on_target(kpi, current.value),
+                trend=[YearValue(y, figures[y].value) for y in span],
+                definition=kpi.definition,
+                source=source,
+                numerator=current.numerator,
+                denominator=current.denominator,
+            )
+        )
+    return rows
+
+
+# Breakdowns for the dashboard ---------------------------------------------------------------
+
+
+def innovation_rate(*, organisation: Organisation, year: int, unit: Unit | None = None) -> Share:
+    """Innovasjonsgrad for the year (see the module docstring); 0 of 0 for a future year."""
+    scope = Scope(organisation=organisation, unit=unit, years=[year])
+    return scope.innovation_rate.get(year, share(0, 0))
+
+
+def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QuerySet[Initiative]:
+    return taken_into_use(counted_initiatives(organisation, unit)).filter(
+        used_in(start_of(year), start_of(year + 1))
+    )
+
+
+def put_to_use_by_type(
+    *, organisation: Organisation, year: int, unit: Unit | None = None
+) -> list[tuple[str, int]]:
+    """Innovations taken into use in the year per primary type, all four types, zeros too."""
+    counts = dict(
+        _used_in(organisation, year, unit)
+        .values_list("idea__innovation_type__code")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    names = dict(
+        InnovationType.objects.filter(organisation=organisation).values_list("code", "name")
+    )
+    return [
+        (names.get(code.value, str(code.label)), counts.get(code.value, 0))
+        for code in InnovationTypeCode
+    ]
+
+
+def initiators(
+    *, organisation: Organisation, year: int, unit: Unit | None = None
+) -> list[tuple[str, int]]:
+    """Innovations taken into use in the year by who initiated them, every kind, zeros too."""
+    counts = dict(
+        _used_in(organisation, year, unit)
+        .values_list("idea__initiator")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [(str(initiator.label), counts.get(initiator.value, 0)) for initiator in Initiator]
+
+
+def role_mix(*, organisation: Organisation, unit: Unit | None = None) -> list[tuple[str, int]]:
+    """Active initiatives now per level of the staircase, named as the organisation names
+    the levels; every level, zeros too."""
+    counts = dict(
+        counted_initiatives(organisation, unit)
+        .filter(active_at(timezone.now()))
+        .values_list("role")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    return [
+        (level.name, counts.get(number, 0)) for number, level in role_levels(organisation).items()
+    ]
+
+
+def median_days_per_phase(
+    *, organisation: Organisation, year: int, unit: Unit | None = None
+) -> list[tuple[str, Decimal | None]]:
+    """Per active phase, in board order: the median length in days of the stays in it that
+    ended in the year; None for a phase nobody left that year."""
+    scope = Scope(organisation=organisation, unit=unit, years=[year])
+    phases = list(
+        Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE).order_by("order")
+    )
+    visits = scope.active_visits().filter(
+        left_at__gte=start_of(year), left_at__lt=start_of(year + 1)
+    )
+    found = _middle_durations(visits, partition="phase")
+    return [(phase.name, _median(found.get(phase.pk, []))) for phase in phases]
