@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also print EXPLAIN ANALYZE of every query slower than 5 ms",
     )
+    dashboard.add_argument(
+        "--jit",
+        choices=("on", "off"),
+        default="on",
+        help="PostgreSQL's JIT compilation: as the server has it (on), or SET jit = off",
+    )
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -109,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "dashboard":
         from bench.dashboard import run as run_dashboard
 
-        run_dashboard(runs=max(args.runs, 2), profile=args.profile, explain=args.explain)
+        run_dashboard(
+            runs=max(args.runs, 2), profile=args.profile, explain=args.explain, jit=args.jit == "on"
+        )
     elif args.command == "benefits":
         from bench.benefits import run as run_benefits
 

@@ -36,6 +36,8 @@ from time import perf_counter
 
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -548,18 +550,31 @@ def time_call(name: str, call: Callable[[], object], runs: int) -> Timing:
     return Timing(name, "", "ok", timings, len(captured), sql_ms)
 
 
-def hot_selectors(org: Organisation) -> list[tuple[str, Callable[[], object]]]:
-    """The KPI selectors the dashboard leans on, if helper «kpi»'s module is there."""
+def optional(module: str, name: str) -> Callable[..., object] | None:
+    """A function of another helper's module, or None while it is not merged yet."""
     try:
-        kpis = importlib.import_module("maturity.selectors.kpis")
+        found = getattr(importlib.import_module(module), name, None)
     except ImportError:
-        return []
+        return None
+    return found if callable(found) else None
+
+
+def hot_selectors(org: Organisation) -> list[tuple[str, Callable[[], object]]]:
+    """The selectors the dashboard leans on, timed alone (cold cache, no request), for
+    whichever of them the merged branches have."""
     found: list[tuple[str, Callable[[], object]]] = []
-    kpi_table = getattr(kpis, "kpi_table", None)
-    if callable(kpi_table):
-        found.append(
-            ("kpi_table(organisation, year)", lambda: kpi_table(organisation=org, year=YEAR))
-        )
+    kpi_table = optional("maturity.selectors.kpis", "kpi_table")
+    if kpi_table is not None:
+        found.append(("kpi_table", lambda: kpi_table(organisation=org, year=YEAR)))
+    portfolio_figures = optional("maturity.selectors.dashboard", "portfolio_figures")
+    if portfolio_figures is not None:
+        found.append(("portfolio_figures", lambda: portfolio_figures(organisation=org, unit=None)))
+    benefit_overview = optional("portfolio.selectors.benefits", "benefit_overview")
+    if benefit_overview is not None:
+        found.append(("  of which benefit_overview", lambda: benefit_overview(organisation=org)))
+    current_measures = optional("maturity.selectors.measures", "current_measures")
+    if current_measures is not None:
+        found.append(("current_measures", lambda: current_measures(organisation=org, year=YEAR)))
     return found
 
 
@@ -579,14 +594,32 @@ def floor_mounted() -> Iterator[None]:
         yield
 
 
-def run(*, runs: int, profile: bool = False, explain: bool = False) -> None:
+def run(*, runs: int, profile: bool = False, explain: bool = False, jit: bool = True) -> None:
     logging.getLogger("django.request").setLevel(logging.ERROR)
+    if not jit:
+        turn_jit_off()
     with floor_mounted():
         measure_all(runs=runs, profile=profile, explain=explain)
 
 
+def turn_jit_off() -> None:
+    """`SET jit = off` on every connection, as `-c jit=off` in the connection options would:
+    PostgreSQL's JIT compiles a query whose estimated cost passes `jit_above_cost` (100,000),
+    which for the KPI queries takes seconds, far more than running them."""
+
+    def set_jit_off(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+
+    connection_created.connect(set_jit_off, weak=False)
+    connection.close()  # the next query opens a connection with the setting
+
+
 def measure_all(*, runs: int, profile: bool, explain: bool) -> None:
     large, small = organisations()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        (jit,) = cursor.fetchone() or ("?",)
     counts = {
         "ideas": Idea.objects.filter(organisation=large).count(),
         "initiatives": Initiative.objects.filter(organisation=large).count(),
@@ -602,7 +635,7 @@ def measure_all(*, runs: int, profile: bool, explain: bool) -> None:
     print(
         f"{runs} timed runs after {WARM_UPS} warm-ups, cold cache each; server time in ms "
         f"(load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on "
-        f"{os.cpu_count()} cores, shared with other work).\n"
+        f"{os.cpu_count()} cores, shared with other work); PostgreSQL jit={jit}.\n"
     )
     url = dashboard_url()
     floor = f"{FLOOR_PATH}?ar={YEAR}"
@@ -688,8 +721,11 @@ def print_profile(client: Client, name: str, url: str, *, top: int = 30) -> None
         profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-    stats.print_stats(top)
-    print(f"\n-- cProfile of {name} ({url}), top {top} by cumulative time\n{out.getvalue()}")
+    # Only Nyttig's own functions (and its templates' rendering), not Django's machinery.
+    stats.print_stats(r"/(maturity|portfolio|ideas|portal|bench)/", top)
+    stats.sort_stats("tottime").print_stats(15)
+    print(f"\n-- cProfile of {name} ({url}): Nyttig's functions by cumulative time, then the")
+    print(f"-- 15 costliest functions by own time\n{out.getvalue()}")
     print(f"-- its {len(captured)} queries, slowest first")
     queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
     for query in queries:

@@ -12,7 +12,7 @@ ships in the app and needs no row in the access table.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,12 +24,14 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import ExtractYear, Greatest, TruncMonth
+from django.db.models.functions import CumeDist, ExtractYear, Greatest, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 from django.http import HttpResponse
 from django.template import engines
@@ -60,6 +62,7 @@ from portfolio.models import (
     PhaseVisit,
     PortfolioSettings,
 )
+from portfolio.selectors.benefits import NEVER_COUNTED
 from portfolio.selectors.flow import active_phases, median_days_per_phase
 
 YEARS_SHOWN = 5  # innovations taken into use per year: this year and the four before
@@ -68,15 +71,24 @@ MONTHS_OF_THROUGHPUT = 12
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def first_in_use() -> Subquery:
-    """When the initiative (the outer query) first entered a phase where the solution is in use
-    («nyttiggjort»); NULL if it never did. An initiative moved back out of use keeps it."""
-    visits = (
-        PhaseVisit.objects.filter(initiative=OuterRef("pk"), phase__in_use=True)
-        .order_by("entered_at")
-        .values("entered_at")[:1]
+def visits_taken_into_use(organisation: Organisation) -> QuerySet[PhaseVisit]:
+    """«Nyttiggjort» as `maturity.selectors.kpis` counts it, one row per initiative: its latest
+    visit to a phase where the solution is in use (no later such visit exists; an initiative
+    moved back out of use still counts), at least one of its benefits measured, and its idea
+    neither withdrawn nor merged."""
+    later = PhaseVisit.objects.filter(
+        initiative_id=OuterRef("initiative_id"),
+        phase__in_use=True,
+        entered_at__gt=OuterRef("entered_at"),
     )
-    return Subquery(visits)
+    measured = Measurement.objects.filter(
+        indicator__benefit__initiative_id=OuterRef("initiative_id")
+    )
+    return (
+        PhaseVisit.objects.filter(initiative__organisation=organisation, phase__in_use=True)
+        .exclude(initiative__idea__status__in=NEVER_COUNTED)
+        .filter(~Exists(later), Exists(measured))
+    )
 
 
 def realised_by_latest() -> Subquery:
@@ -97,6 +109,14 @@ def realised_by_latest() -> Subquery:
     return Subquery(latest, output_field=MONEY)
 
 
+def year_start(year: int) -> datetime:
+    return timezone.make_aware(datetime(year, 1, 1))  # noqa: DTZ001 (made aware)
+
+
+def year_end(year: int) -> datetime:
+    return year_start(year + 1) - timedelta(microseconds=1)
+
+
 def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     """Every figure the leaders' dashboard shows for `year`, each by one plain query."""
     now = timezone.now()
@@ -106,76 +126,99 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         .values("stalled_after_days", "hours_per_fte")
         .first()
     ) or {"stalled_after_days": 30, "hours_per_fte": Decimal("1695.0")}
-    stalled_before = now - timedelta(days=settings["stalled_after_days"])
+    stalled_days = settings["stalled_after_days"]
+    stalled_before = now - timedelta(days=stalled_days)
     initiatives = Initiative.objects.filter(organisation=organisation)
-    in_use = initiatives.annotate(first_in_use=first_in_use())
+    taken_into_use = visits_taken_into_use(organisation)
 
-    ideas_by_status_type = list(
-        Idea.objects.filter(organisation=organisation)
-        .exclude(status=IdeaStatus.DRAFT)
-        .values("status", "innovation_type__name")
+    inbox_by_type = list(
+        Idea.objects.filter(organisation=organisation, status=IdeaStatus.SUBMITTED)
+        .values("innovation_type__name")
         .annotate(n=Count("pk"))
-        .order_by("status", "innovation_type__name")
+        .order_by("innovation_type__name")
     )
     by_phase_type = list(
-        initiatives.values("phase__order", "phase__name", "idea__innovation_type__name")
+        initiatives.filter(phase__kind=PhaseKind.ACTIVE)
+        .values("phase__order", "phase__name", "idea__innovation_type__name")
         .annotate(
             n=Count("pk"),
-            stalled=Count(
-                "pk",
-                filter=Q(phase__kind=PhaseKind.ACTIVE, phase_entered_at__lt=stalled_before),
-            ),
+            stalled=Count("pk", filter=Q(phase_entered_at__lt=stalled_before)),
         )
         .order_by("phase__order", "idea__innovation_type__name")
     )
+    secondary = Idea.secondary_types.through.objects.filter(idea_id=OuterRef("initiative__idea_id"))
+    put_to_use = list(
+        taken_into_use.filter(
+            entered_at__year__gte=year - YEARS_SHOWN + 1, entered_at__year__lte=year
+        )
+        .values(year=ExtractYear("entered_at"), type=F("initiative__idea__innovation_type__name"))
+        .annotate(
+            n=Count("initiative_id"),
+            multi_type=Count("initiative_id", filter=Q(Exists(secondary))),
+            reused=Count("initiative_id", filter=Q(initiative__idea__reuses_solution=True)),
+            shared=Count("initiative_id", filter=Q(initiative__shared_with_others=True)),
+        )
+        .order_by("year", "type")
+    )
+    # Innovasjonsgrad at the end of each of the five years (now, for this year): units with
+    # an innovation taken into use in the 24 months before, in one aggregate.
+    span = list(range(year - YEARS_SHOWN + 1, year + 1))
+    moments = {y: min(year_end(y), now) for y in span if year_start(y) <= now}
+    innovation_rate = taken_into_use.aggregate(
+        **{
+            f"units_{y}": Count(
+                "initiative__idea__unit",
+                distinct=True,
+                filter=Q(entered_at__gt=end - INNOVATION_WINDOW, entered_at__lte=end),
+            )
+            for y, end in moments.items()
+        }
+    )
+    units = Unit.objects.filter(organisation=organisation).count()
+
+    # At each year's end: active initiatives, those with a dated baseline, those where the
+    # municipality is initiator or partner, and the stalled ones (one aggregate, as the KPIs).
+    state: dict[str, Any] = {}
+    for y, end in moments.items():
+        active = Q(visits__phase__kind=PhaseKind.ACTIVE, visits__entered_at__lte=end) & (
+            Q(visits__left_at__isnull=True) | Q(visits__left_at__gt=end)
+        )
+        baseline = Exists(
+            Indicator.objects.filter(
+                benefit__initiative=OuterRef("pk"), baseline_date__lte=end.date()
+            )
+        )
+        state[f"active_{y}"] = Count("pk", distinct=True, filter=active)
+        state[f"baseline_{y}"] = Count("pk", distinct=True, filter=active & Q(baseline))
+        state[f"initiator_{y}"] = Count("pk", distinct=True, filter=active & Q(role__gte=3))
+        state[f"stalled_{y}"] = Count(
+            "pk",
+            distinct=True,
+            filter=active & Q(visits__entered_at__lt=end - timedelta(days=stalled_days)),
+        )
+    counted = initiatives.exclude(idea__status__in=NEVER_COUNTED)
+    states = counted.aggregate(**state)
     roles = list(
-        initiatives.filter(phase__kind=PhaseKind.ACTIVE)
+        counted.filter(phase__kind=PhaseKind.ACTIVE)
         .values("role")
         .annotate(n=Count("pk"))
         .order_by("role")
     )
-    secondary = Idea.secondary_types.through.objects.filter(idea_id=OuterRef("idea_id"))
-    put_to_use = list(
-        in_use.filter(first_in_use__year__gte=year - YEARS_SHOWN + 1, first_in_use__year__lte=year)
-        .values(year=ExtractYear("first_in_use"), type=F("idea__innovation_type__name"))
-        .annotate(
-            n=Count("pk"),
-            multi_type=Count("pk", filter=Q(Exists(secondary))),
-            reused=Count("pk", filter=Q(idea__reuses_solution=True)),
-            shared=Count("pk", filter=Q(shared_with_others=True)),
-        )
-        .order_by("year", "type")
-    )
-    initiators = list(
-        in_use.filter(first_in_use__year=year)
-        .values("idea__initiator")
-        .annotate(n=Count("pk"))
-        .order_by("idea__initiator")
-    )
-    innovation_rate = in_use.filter(first_in_use__gte=now - INNOVATION_WINDOW).aggregate(
-        units=Count("idea__unit", distinct=True)
-    )
-    units = Unit.objects.filter(organisation=organisation).count()
-
-    expected = Benefit.objects.filter(organisation=organisation).aggregate(
-        hours=Sum("expected_hours"), amount=Sum("expected_amount"), benefits=Count("pk")
+    expected = list(
+        Benefit.objects.filter(organisation=organisation)
+        .values(year=ExtractYear("realisation_date"))
+        .annotate(hours=Sum("expected_hours"), amount=Sum("expected_amount"), benefits=Count("pk"))
+        .order_by("year")
     )
     realised = list(
         Indicator.objects.filter(
             benefit__organisation=organisation, unit__in=[MeasureUnit.HOURS, MeasureUnit.NOK]
         )
         .alias(gain=realised_by_latest())
-        .values("unit")
+        .values("unit", year=ExtractYear("benefit__realisation_date"))
         .annotate(realised=Sum("gain"), measured=Count("gain"), indicators=Count("pk"))
-        .order_by("unit")
+        .order_by("unit", "year")
     )
-    with_baseline = Indicator.objects.filter(
-        benefit__initiative=OuterRef("pk"), baseline_date__isnull=False
-    )
-    baseline_share = initiatives.filter(phase__kind=PhaseKind.ACTIVE).aggregate(
-        active=Count("pk"), with_baseline=Count("pk", filter=Q(Exists(with_baseline)))
-    )
-
     # The median is the flow page's own query (one grouped query with two windows): there is
     # no plainer way to a median in Django that works on SQLite too.
     phases = active_phases(organisation=organisation)
@@ -191,6 +234,36 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         )
         .order_by("month")
     )
+    visits_in_span = PhaseVisit.objects.filter(
+        initiative__organisation=organisation, entered_at__gte=year_start(span[0])
+    )
+    moved_per_year = list(
+        visits_in_span.values(year=ExtractYear("entered_at"))
+        .annotate(moved=Count("initiative_id", distinct=True))
+        .order_by("year")
+    )
+    # Median days of the active-phase visits that ended in each year: the middle one or two
+    # by CUME_DIST from both ends, as the flow selector does (portable, no PERCENTILE_CONT).
+    length = F("left_at") - F("entered_at")
+    middle_per_year = list(
+        PhaseVisit.objects.filter(
+            initiative__organisation=organisation,
+            phase__kind=PhaseKind.ACTIVE,
+            left_at__gte=year_start(span[0]),
+        )
+        .annotate(bucket=ExtractYear("left_at"), length=length)
+        .annotate(
+            below=Window(CumeDist(), partition_by=F("bucket"), order_by=[length.asc(), F("pk")]),
+            above=Window(
+                CumeDist(), partition_by=F("bucket"), order_by=[length.desc(), F("pk").desc()]
+            ),
+        )
+        .filter(below__gte=0.5, above__gte=0.5)
+        .values_list("bucket", "length")
+    )
+    median_per_year: dict[int, list[timedelta]] = {}
+    for bucket, duration in middle_per_year:
+        median_per_year.setdefault(bucket, []).append(duration)
 
     periods = list(
         StrategyPeriod.objects.filter(organisation=organisation).select_related("target_level")
@@ -228,18 +301,21 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     )
     return {
         "year": year,
-        "ideas_by_status_type": ideas_by_status_type,
+        "inbox_by_type": inbox_by_type,
         "initiatives_by_phase_type": by_phase_type,
         "stalled": sum(row["stalled"] for row in by_phase_type),
-        "roles": roles,
+        "states": states,
+        "moved_per_year": moved_per_year,
+        "median_per_year": {
+            y: sum(values, timedelta()) / len(values) for y, values in median_per_year.items()
+        },
         "put_to_use": put_to_use,
-        "initiators": initiators,
-        "units_with_innovation": innovation_rate["units"],
+        "innovation_rate": innovation_rate,
         "units": units,
+        "roles": roles,
         "expected": expected,
         "realised": realised,
         "hours_per_fte": settings["hours_per_fte"],
-        "baseline_share": baseline_share,
         "median_days": [{"phase": phase.name, "days": days} for phase, days in median_days],
         "throughput": throughput,
         "levels": levels,
@@ -269,28 +345,31 @@ neste: {{ targets.next.target_level.name|default:"–" }}.</p>
 {% for kpi in kpis %}<tr><td>{{ kpi.name }}</td><td>{{ kpi.target|default:"" }}</td></tr>
 {% endfor %}{% for value in kpi_values %}<tr><td>{{ value.kpi_id }}</td><td>{{ value.year }}</td>
 <td>{{ value.value }}</td></tr>{% endfor %}</table>
-<p>Enheter med nyttiggjort innovasjon siste 24 mnd: {{ units_with_innovation }} av {{ units }}.
-Stopper opp: {{ stalled }}.</p>
+<p>Enheter: {{ units }}. Stopper opp: {{ stalled }}.</p>
+<table class="ds-table"><caption>Per år</caption>
+{% for key, value in innovation_rate.items %}<tr><td>{{ key }}</td><td>{{ value }}</td></tr>
+{% endfor %}{% for key, value in states.items %}<tr><td>{{ key }}</td><td>{{ value }}</td></tr>
+{% endfor %}{% for row in moved_per_year %}<tr><td>{{ row.year }}</td><td>{{ row.moved }}</td></tr>
+{% endfor %}{% for key, value in median_per_year.items %}<tr><td>{{ key }}</td><td>{{ value }}</td>
+</tr>{% endfor %}</table>
+<table class="ds-table"><caption>Roller</caption>
+{% for row in roles %}<tr><td>{{ row.role }}</td><td>{{ row.n }}</td></tr>{% endfor %}</table>
 <table class="ds-table"><caption>Tatt i bruk per år og type</caption>
 {% for row in put_to_use %}<tr><td>{{ row.year }}</td><td>{{ row.type }}</td><td>{{ row.n }}</td>
 <td>{{ row.multi_type }}</td><td>{{ row.reused }}</td><td>{{ row.shared }}</td></tr>
 {% endfor %}</table>
-<table class="ds-table"><caption>Initiert av</caption>
-{% for row in initiators %}<tr><td>{{ row.idea__initiator }}</td><td>{{ row.n }}</td></tr>
-{% endfor %}</table>
-<table class="ds-table"><caption>Idéer</caption>
-{% for row in ideas_by_status_type %}<tr><td>{{ row.status }}</td>
-<td>{{ row.innovation_type__name }}</td><td>{{ row.n }}</td></tr>{% endfor %}</table>
+<table class="ds-table"><caption>Innkommet per type</caption>
+{% for row in inbox_by_type %}<tr><td>{{ row.innovation_type__name }}</td><td>{{ row.n }}</td>
+</tr>{% endfor %}</table>
 <table class="ds-table"><caption>Initiativ per fase og type</caption>
 {% for row in initiatives_by_phase_type %}<tr><td>{{ row.phase__name }}</td>
 <td>{{ row.idea__innovation_type__name }}</td><td>{{ row.n }}</td></tr>{% endfor %}</table>
-<table class="ds-table"><caption>Roller</caption>
-{% for row in roles %}<tr><td>{{ row.role }}</td><td>{{ row.n }}</td></tr>{% endfor %}</table>
-<p>Forventet: {{ expected.hours|default:0 }} timer, {{ expected.amount|default:0 }} kroner
-({{ expected.benefits }} gevinster, {{ hours_per_fte }} timer per årsverk).
-Med nullpunkt: {{ baseline_share.with_baseline }} av {{ baseline_share.active }}.</p>
+<table class="ds-table"><caption>Forventet ({{ hours_per_fte }} timer per årsverk)</caption>
+{% for row in expected %}<tr><td>{{ row.year }}</td><td>{{ row.hours|default:0 }}</td>
+<td>{{ row.amount|default:0 }}</td><td>{{ row.benefits }}</td></tr>{% endfor %}</table>
 <table class="ds-table"><caption>Realisert</caption>
-{% for row in realised %}<tr><td>{{ row.unit }}</td><td>{{ row.realised|default:0 }}</td>
+{% for row in realised %}<tr><td>{{ row.unit }} {{ row.year }}</td>
+<td>{{ row.realised|default:0 }}</td>
 <td>{{ row.measured }} av {{ row.indicators }}</td></tr>{% endfor %}</table>
 <table class="ds-table"><caption>Median dager per fase</caption>
 {% for row in median_days %}<tr><td>{{ row.phase }}</td>
