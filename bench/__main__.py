@@ -1,4 +1,5 @@
-"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits …`; no command: help."""
+"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard`;
+no command: help."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     seed = commands.add_parser(
         "seed", help="top up scale data: organisations, units, members, tags and ideas"
     )
-    seed.add_argument("--organisations", type=int, default=50, metavar="N")
+    seed.add_argument("--organisations", type=int, default=357, metavar="N")
     seed.add_argument("--ideas", type=int, default=100_000, metavar="N")
     ideas = commands.add_parser(
         "ideas", help="server time and query count of the idea screens at scale"
@@ -53,6 +54,37 @@ def main(argv: list[str] | None = None) -> int:
         "benefits", help="server time and query count of the benefit overview and status pages"
     )
     benefits.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
+    seed_dashboard = commands.add_parser(
+        "seed-dashboard",
+        help="the issue 9 scenario: 357 organisations, 100,000 ideas, 2,000 initiatives with "
+        "five-year histories in the largest, benefits and the maturity data",
+    )
+    seed_dashboard.add_argument("--organisations", type=int, default=357, metavar="N")
+    seed_dashboard.add_argument("--ideas", type=int, default=100_000, metavar="N")
+    seed_dashboard.add_argument("--initiatives", type=int, default=2_000, metavar="N")
+    seed_dashboard.add_argument(
+        "--small", type=int, default=10, metavar="N", help="initiatives of the smallest"
+    )
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="server time and queries of the leaders' dashboard (cold cache) against a bare "
+        "view of the same aggregates",
+    )
+    dashboard.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
+    dashboard.add_argument(
+        "--profile", action="store_true", help="also cProfile one request of each"
+    )
+    dashboard.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print EXPLAIN ANALYZE of every query slower than 5 ms",
+    )
+    dashboard.add_argument(
+        "--jit",
+        choices=("on", "off"),
+        default="on",
+        help="PostgreSQL's JIT compilation: as the server has it (on), or SET jit = off",
+    )
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -71,6 +103,21 @@ def main(argv: list[str] | None = None) -> int:
         from bench.benefits import seed_benefits
 
         seed_benefits(large=args.initiatives, small=args.small)
+    elif args.command == "seed-dashboard":
+        from bench.dashboard import seed_dashboard as seed_dashboard_data
+
+        seed_dashboard_data(
+            organisations=args.organisations,
+            ideas=args.ideas,
+            large=args.initiatives,
+            small=args.small,
+        )
+    elif args.command == "dashboard":
+        from bench.dashboard import run as run_dashboard
+
+        run_dashboard(
+            runs=max(args.runs, 2), profile=args.profile, explain=args.explain, jit=args.jit == "on"
+        )
     elif args.command == "benefits":
         from bench.benefits import run as run_benefits
 

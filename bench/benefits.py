@@ -20,7 +20,7 @@ import logging
 import os
 import random
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import batched
 from time import perf_counter
@@ -148,7 +148,7 @@ def ensure_benefits(org: Organisation) -> int:
 @transaction.atomic
 def insert_benefits(
     org: Organisation,
-    initiatives: list[tuple[int, int | None, object]],
+    initiatives: list[tuple[int, int | None, datetime]],
     people: list[int],
     rng: random.Random,
     today: date,
@@ -189,7 +189,7 @@ def insert_benefits(
             indicators.append(indicator_with_values(benefit, rng))
     with historical_timestamps(Indicator):
         Indicator.objects.bulk_create([indicator for indicator, _values in indicators])
-    recorders = {benefit.pk: benefit.responsible_id for benefit in benefits}
+    recorders = {benefit.pk: benefit.responsible_id or people[0] for benefit in benefits}
     Measurement.objects.bulk_create(
         (
             Measurement(

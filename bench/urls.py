@@ -1,0 +1,16 @@
+"""The project's URLconf plus the benchmark's floor view (`bench.floor`), for
+`python -m bench dashboard` only: the app itself never mounts it."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bench.floor import floor_view
+from portal.urls import urlpatterns as project_urlpatterns
+
+FLOOR_PATH = "/bench/gulv/"
+
+urlpatterns = [
+    *project_urlpatterns,
+    path(FLOOR_PATH.strip("/") + "/", floor_view, name="bench_floor"),
+]
