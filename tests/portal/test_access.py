@@ -32,8 +32,6 @@ from pytest_django import Settings
 
 from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
-from maturity.models import Kpi
-from maturity.models import MaturityDimension
 from maturity.models import Kpi, MaturityDimension
 from maturity.services.assessments import open_assessment
 from portal.models import Organisation, Unit, User
