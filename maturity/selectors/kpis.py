@@ -47,21 +47,19 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    When,
     Window,
 )
-from django.db.models.functions import Coalesce, CumeDist, ExtractYear
+from django.db.models.functions import CumeDist, ExtractYear
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -70,7 +68,7 @@ from ideas.models import Idea, Initiator, InnovationType, InnovationTypeCode
 from maturity.defaults import KPIS
 from maturity.models import Kpi, KpiUnit, KpiValue
 from portal.models import Organisation, Unit
-from portfolio.models import Indicator, Initiative, MunicipalRole, Phase, PhaseKind, PhaseVisit
+from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind, PhaseVisit
 from portfolio.roles import role_levels
 from portfolio.selectors.benefits import (
     NEVER_COUNTED,
@@ -200,25 +198,26 @@ def counted_initiatives(
     return initiatives
 
 
-def taken_into_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
-    """Those «nyttiggjort» now, each with `used_at`: when it (last) entered an in-use phase."""
-    latest = (
-        PhaseVisit.objects.filter(initiative=OuterRef("pk"), phase__in_use=True)
-        .order_by("-entered_at", "-id")
-        .values("entered_at")[:1]
+def taken_into_use(initiatives: QuerySet[Initiative]) -> QuerySet[PhaseVisit]:
+    """For each of the initiatives «nyttiggjort» now, its latest entry into an in-use phase:
+    one phase visit each, whose `entered_at` is when it was taken into use.
+
+    Rows of visits rather than a subquery per initiative, so that the yearly counts read a
+    plain column (PostgreSQL would repeat such a subquery in every yearly FILTER, and the
+    cost would pass `jit_above_cost`)."""
+    later = PhaseVisit.objects.filter(
+        initiative=OuterRef("initiative"),
+        phase__in_use=True,
+        entered_at__gt=OuterRef("entered_at"),
     )
-    return initiatives.filter(put_to_use_q()).annotate(
-        used_at=Coalesce(
-            Subquery(latest),
-            Case(When(phase__in_use=True, then=F("phase_entered_at"))),
-            output_field=DateTimeField(),
-        )
-    )
+    return PhaseVisit.objects.filter(
+        phase__in_use=True, initiative__in=initiatives.filter(put_to_use_q()).values("pk")
+    ).exclude(Exists(later))
 
 
 def used_in(start: datetime, end: datetime) -> Q:
     """On `taken_into_use`: taken into use within [start, end)."""
-    return Q(used_at__gte=start, used_at__lt=end)
+    return Q(entered_at__gte=start, entered_at__lt=end)
 
 
 def active_at(moment: datetime) -> Q:
@@ -229,11 +228,11 @@ def active_at(moment: datetime) -> Q:
 
 
 def _multi_type() -> Exists:
-    """The idea has a secondary type besides its primary one."""
+    """On `taken_into_use`: the idea has a secondary type besides its primary one."""
     through = Idea.secondary_types.through
     return Exists(
-        through.objects.filter(idea_id=OuterRef("idea_id")).exclude(
-            innovationtype_id=OuterRef("idea__innovation_type_id")
+        through.objects.filter(idea_id=OuterRef("initiative__idea_id")).exclude(
+            innovationtype_id=OuterRef("initiative__idea__innovation_type_id")
         )
     )
 
@@ -274,13 +273,17 @@ class Scope:
         rows = (
             taken_into_use(self.initiatives)
             .filter(used_in(start_of(self.years[0]), start_of(self.years[-1] + 1)))
-            .annotate(year=ExtractYear("used_at"))
+            .annotate(year=ExtractYear("entered_at"))
             .values("year")
             .annotate(
-                total=Count("pk"),
-                multi=Count("pk", filter=Q(_multi_type())),
-                reused=Count("pk", filter=Q(idea__reuses_solution=True)),
-                shared=Count("pk", filter=Q(shared_with_others=True)),
+                total=Count("initiative", distinct=True),
+                multi=Count("initiative", distinct=True, filter=Q(_multi_type())),
+                reused=Count(
+                    "initiative", distinct=True, filter=Q(initiative__idea__reuses_solution=True)
+                ),
+                shared=Count(
+                    "initiative", distinct=True, filter=Q(initiative__shared_with_others=True)
+                ),
             )
             .order_by()
         )
@@ -302,12 +305,12 @@ class Scope:
             ).count()
             if not denominator:
                 return {year: share(0, 0) for year in self.moments}
-            users = taken_into_use(self.initiatives).filter(idea__unit__is_active=True)
+            users = taken_into_use(self.initiatives).filter(initiative__idea__unit__is_active=True)
         windows = {
             f"units_{year}": Count(
-                "idea__unit",
+                "initiative__idea__unit",
                 distinct=True,
-                filter=_in("used_at", two_years_before(end), end, self.now),
+                filter=_in("entered_at", two_years_before(end), end, self.now),
             )
             for year, end in self.moments.items()
         }
@@ -317,30 +320,41 @@ class Scope:
     @cached_property
     def state(self) -> dict[int, dict[str, int]]:
         """Per year, at its end: active initiatives, with a dated baseline, with the
-        municipality as initiator or partner, and stalled."""
+        municipality as initiator or partner, and stalled.
+
+        One pass over the stays in active phases that overlap the years: each stay carries
+        its initiative's first baseline date, and an initiative counts in a year when one of
+        its stays covers the year's end."""
         if not self.moments:
             return {}
         days = stalled_after(self.organisation)
+        moments = list(self.moments.values())
+        stays = (
+            self.active_visits()
+            .filter(entered_at__lte=max(moments))
+            .exclude(left_at__lte=min(moments))
+            # Grouped per stay, so PostgreSQL reads it as a table of stays (it would inline a
+            # plain subquery into every yearly FILTER and pass jit_above_cost).
+            .annotate(
+                first_baseline=Min("initiative__benefits__indicators__baseline_date"),
+                role=Min("initiative__role"),
+            )
+        )
         counts: dict[str, Any] = {}
         for year, moment in self.moments.items():
-            active = active_at(moment)
-            baseline = Exists(
-                Indicator.objects.filter(
-                    benefit__initiative=OuterRef("pk"),
-                    baseline_date__lte=last_day(year, self.now),
-                )
-            )
-            counts[f"active_{year}"] = Count("pk", distinct=True, filter=active)
-            counts[f"baseline_{year}"] = Count("pk", distinct=True, filter=active & Q(baseline))
+            covers = Q(entered_at__lte=moment) & (Q(left_at__isnull=True) | Q(left_at__gt=moment))
+            dated = Q(first_baseline__lte=last_day(year, self.now))
+            counts[f"active_{year}"] = Count("initiative", distinct=True, filter=covers)
+            counts[f"baseline_{year}"] = Count("initiative", distinct=True, filter=covers & dated)
             counts[f"initiator_{year}"] = Count(
-                "pk", distinct=True, filter=active & Q(role__gte=INITIATOR_LEVEL)
+                "initiative", distinct=True, filter=covers & Q(role__gte=INITIATOR_LEVEL)
             )
             counts[f"stalled_{year}"] = Count(
-                "pk",
+                "initiative",
                 distinct=True,
-                filter=active & Q(visits__entered_at__lt=moment - timedelta(days=days)),
+                filter=covers & Q(entered_at__lt=moment - timedelta(days=days)),
             )
-        found = self.initiatives.aggregate(**counts)
+        found = stays.aggregate(**counts)
         return {
             year: {
                 key: found[f"{key}_{year}"] or 0
@@ -640,7 +654,7 @@ def innovation_rate(*, organisation: Organisation, year: int, unit: Unit | None 
     return scope.innovation_rate.get(year, share(0, 0))
 
 
-def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QuerySet[Initiative]:
+def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QuerySet[PhaseVisit]:
     return taken_into_use(counted_initiatives(organisation, unit)).filter(
         used_in(start_of(year), start_of(year + 1))
     )
@@ -652,8 +666,8 @@ def put_to_use_by_type(
     """Innovations taken into use in the year per primary type, all four types, zeros too."""
     counts = dict(
         _used_in(organisation, year, unit)
-        .values_list("idea__innovation_type__code")
-        .annotate(count=Count("pk"))
+        .values_list("initiative__idea__innovation_type__code")
+        .annotate(count=Count("initiative", distinct=True))
         .order_by()
     )
     names = dict(
@@ -671,8 +685,8 @@ def initiators(
     """Innovations taken into use in the year by who initiated them, every kind, zeros too."""
     counts = dict(
         _used_in(organisation, year, unit)
-        .values_list("idea__initiator")
-        .annotate(count=Count("pk"))
+        .values_list("initiative__idea__initiator")
+        .annotate(count=Count("initiative", distinct=True))
         .order_by()
     )
     return [(str(initiator.label), counts.get(initiator.value, 0)) for initiator in Initiator]
