@@ -512,7 +512,7 @@ def test_a_leader_writes_a_progress_note_and_sees_who_and_when(
     page = client.get(response["Location"]).content.decode()
     assert "Fremdriftsnotatet er lagret. Tiltaket har nå status «Fullført»." in page
     assert "Vedtatt i kommunestyret." in page and "<strong>Lena</strong>" in page
-    assert "4. mars 2026" in page and "status: Fullført" in page
+    assert "4. mars 2026" in page and "Status: Fullført" in page
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.DONE
 
