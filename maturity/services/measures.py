@@ -8,7 +8,7 @@ other silently, the second is told and keeps what they typed.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -160,7 +160,7 @@ def add_measure_note(
     expected_version: int,
     text: str,
     status: MeasureStatus,
-    written_at: Any = None,
+    written_at: datetime | None = None,
 ) -> MeasureNote:
     """A progress note: who wrote what, when, and the status the measure now has.
 

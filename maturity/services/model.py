@@ -360,9 +360,7 @@ def update_criterion(
     guidance: str,
 ) -> MaturityCriterion:
     current = lock_at_version(
-        MaturityCriterion.objects.select_related("dimension__organisation"),
-        pk=criterion.pk,
-        expected=expected_version,
+        MaturityCriterion.objects.all(), pk=criterion.pk, expected=expected_version
     )
     dimension = criterion.dimension
     _check_criterion_level(dimension, level)

@@ -56,6 +56,7 @@ from portal.access import role_required
 from portal.concurrency import StaleVersion
 from portal.events import last_actor
 from portal.http import HtmxRequest
+from portal.models import Organisation
 from portfolio.roles import forget_role_levels
 
 admin_only = role_required(*ADMINS)
@@ -114,15 +115,15 @@ def model_overview(request: HtmxRequest) -> HttpResponse:
 # Levels --------------------------------------------------------------------------------
 
 
-def _object[M: Model](request: HtmxRequest, model: type[M], pk: int, **lookup: Any) -> M:
+def _object[M: Model](model: type[M], pk: int, organisation: Organisation) -> M:
     # Looked up through the organisation: another organisation's row is a 404.
-    return get_object_or_404(model._default_manager.filter(**lookup), pk=pk)
+    return get_object_or_404(model._default_manager.filter(organisation=organisation), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_only
 def level_edit(request: HtmxRequest, pk: int) -> HttpResponse:
-    level = _object(request, MaturityLevel, pk, organisation=request.organisation)
+    level = _object(MaturityLevel, pk, request.organisation)
     data = request.POST if request.method == "POST" else None
     form = LevelForm(data, level=level)
     if data is not None and form.is_valid():
@@ -177,7 +178,7 @@ def period_create(request: HtmxRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @admin_only
 def period_edit(request: HtmxRequest, pk: int) -> HttpResponse:
-    period = _object(request, StrategyPeriod, pk, organisation=request.organisation)
+    period = _object(StrategyPeriod, pk, request.organisation)
     data = request.POST if request.method == "POST" else None
     form = PeriodForm(data, organisation=request.organisation, period=period)
     if data is not None and form.is_valid():
@@ -214,7 +215,7 @@ def _period_in_use(period: StrategyPeriod, measures: int) -> str:
 @admin_only
 def period_delete(request: HtmxRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation (or says why the period must stay); POST deletes."""
-    period = _object(request, StrategyPeriod, pk, organisation=request.organisation)
+    period = _object(StrategyPeriod, pk, request.organisation)
     if request.method == "POST":
         form = DeleteForm(request.POST)
         form.is_valid()
@@ -266,7 +267,7 @@ def dimension_create(request: HtmxRequest) -> HttpResponse:
 
 
 def _dimension(request: HtmxRequest, pk: int) -> MaturityDimension:
-    return _object(request, MaturityDimension, pk, organisation=request.organisation)
+    return _object(MaturityDimension, pk, request.organisation)
 
 
 def _dimension_page(

@@ -94,7 +94,7 @@ def test_a_leader_writes_a_progress_note_on_a_measure_by_keyboard(
     notes = page.locator("#notes-section")
     expect(notes).to_contain_text("Vedtatt i kommunestyret, sak 25/118.")
     expect(notes).to_contain_text("Lena")
-    expect(notes).to_contain_text("status: Fullført")
+    expect(notes).to_contain_text("Status: Fullført")
     expect(page.locator(".facts")).to_contain_text("Fullført")
     axe(page)
 

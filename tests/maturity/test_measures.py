@@ -39,6 +39,7 @@ from portal.events import describe
 from portal.models import DomainEvent, Organisation, Unit, User
 from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind
 from portfolio.services.triage import accept_idea
+from tests.maturity.races import race
 
 
 def rows(html: str) -> int:
@@ -511,7 +512,7 @@ def test_a_leader_writes_a_progress_note_and_sees_who_and_when(
     page = client.get(response["Location"]).content.decode()
     assert "Fremdriftsnotatet er lagret. Tiltaket har nå status «Fullført»." in page
     assert "Vedtatt i kommunestyret." in page and "<strong>Lena</strong>" in page
-    assert "4. mars 2026" in page and "status: Fullført" in page
+    assert "4. mars 2026" in page and "Status: Fullført" in page
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.DONE
 
@@ -759,3 +760,24 @@ def test_the_demo_strategy_is_under_way_with_an_overdue_measure_and_seeds_once(
         StrategicMeasure.objects.count(),
     )
     assert after == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_leaders_posting_notes_at_once_save_exactly_one(
+    organisation: Organisation, leader: User, admin: User
+) -> None:
+    measure = measures_of(organisation, 2025, 2025)[0]
+    url = reverse("maturity:measure_note", args=[measure.pk])
+    statuses = race(
+        [
+            (leader, {"text": "Lenas notat", "status": "done", "versjon": "1"}),
+            (admin, {"text": "Adas notat", "status": "delayed", "versjon": "1"}),
+        ],
+        url,
+    )
+    assert sorted(statuses) == [200, 302]  # one saved, the other shown the first
+    (saved,) = MeasureNote.objects.filter(measure=measure)
+    measure.refresh_from_db()
+    assert measure.version == 2 and measure.status == saved.status
+    assert len(events(MaturityAction.MEASURE_NOTE_ADDED)) == 1

@@ -45,6 +45,7 @@ from portal.events import describe
 from portal.models import DomainEvent, Organisation, User
 from portfolio.models import Initiative
 from portfolio.roles import role_levels
+from tests.maturity.races import race
 
 OWN_MODEL = "Modenhetstrappen er kommunens egen modell"
 SEEDED_FROM = "Nittedal kommunes innovasjonsstrategi 2025–2029"
@@ -654,3 +655,28 @@ def test_the_dimension_page_pins_its_queries_and_they_do_not_grow_with_criteria(
 # Session, user, membership; the dimension; its criteria (with ticks), the levels, and the
 # levels again for the new criterion's choice of level.
 DIMENSION_QUERIES = 7
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_creating_overlapping_periods_at_once_create_one(
+    organisation: Organisation, admin: User, other_admin: User
+) -> None:
+    second = User.objects.create_user("ola@nittedal.example", "pw", first_name="Ola")
+    second.memberships.create(organisation=organisation, role="admin")
+    aim = str(level(organisation, 4).pk)
+    statuses = race(
+        [
+            (admin, {"start_year": "2030", "end_year": "2031", "target_level": aim}),
+            (second, {"start_year": "2031", "end_year": "2032", "target_level": aim}),
+            (admin, {"start_year": "2030", "end_year": "2032", "target_level": aim}),
+        ],
+        reverse("maturity:period_create"),
+    )
+    created = StrategyPeriod.objects.filter(organisation=organisation, end_year__gte=2030)
+    # 2030–31 and 2031–32 may both stand (one shared year); 2030–32 holds both of them.
+    assert statuses.count(302) == created.count() >= 1
+    labels = sorted(p.label for p in created)
+    assert labels in (["2030–31", "2031–32"], ["2030–32"])
+    assert len(events(MaturityAction.PERIOD_CREATED)) == created.count()
+    assert other_admin.pk != admin.pk
