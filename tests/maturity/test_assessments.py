@@ -724,8 +724,6 @@ def test_the_summary_pins_its_queries_however_many_answers(
         dimension__organisation=assessment.organisation, evidence=EvidenceKind.DECISION
     ).count()
     assert text(response).count("Sak 2025/1") == answers * decisions
-    with django_assert_num_queries(4):
-        client.get(reverse("maturity:assessments"))
 
 
 @pytest.mark.parametrize("initiatives", [1, 4])
@@ -744,6 +742,30 @@ def test_the_answer_form_pins_its_queries(
     client = client_for(leader)
     with django_assert_num_queries(ANSWER_QUERIES):
         client.get(answer_url(assessment, dimension))
+
+
+@pytest.mark.parametrize("years", [1, 3])
+def test_the_list_and_the_agreement_page_pin_their_queries(
+    years: int,
+    organisation: Organisation,
+    leader: User,
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for year in range(2025, 2025 + years):
+        opened, _created = open_assessment(organisation=organisation, actor=leader, year=year)
+        answer(opened, leader)
+        agree(opened, leader)
+    client = client_for(leader)
+    with django_assert_num_queries(4):
+        listing = text(client.get(reverse("maturity:assessments")))
+    assert listing.count("1. Vente å se") == years
+    with django_assert_num_queries(AGREE_QUERIES):
+        page = text(client.get(agree_url()))
+    assert "Endre omforent nivå for 2025" in page and "støtte, ikke fasit" in page
+
+
+AGREE_QUERIES = 17  # 11 of them are kpi_table's
 
 
 # Races on PostgreSQL: threads with their own connections --------------------------------------
