@@ -673,6 +673,8 @@ def test_changing_the_agreed_level_keeps_the_earlier_version_readable(
     assert "Nivå 2: Bidragsyter" in html and "Tre nye samarbeid i høst." in html
     assert "Versjon 1: nivå 1 «Vente å se», registrert" in html and "av Lena" in html
     assert "Vi står ved start." in html
+    assert "Lena registrerte omforent nivå 1 «Vente å se» for 2025." in html
+    assert "Ada endret omforent nivå for 2025 til 2 «Bidragsyter» (versjon 2)." in html
 
 
 # Query counts do not grow with answers -------------------------------------------------------
@@ -702,7 +704,7 @@ def many_answers(assessment: YearlyAssessment, count: int, initiative: Initiativ
             answer(assessment, user, dimension=dimension, level=1 + n % 4, ticks=ticks)
 
 
-SUMMARY_QUERIES = 22  # 11 of them are kpi_table's, fixed however many KPIs
+SUMMARY_QUERIES = 23  # 11 of them are kpi_table's, fixed however many KPIs
 ANSWER_QUERIES = 12
 
 
