@@ -48,6 +48,7 @@ from maturity.services.assessments import (
 )
 from portal.access import role_required
 from portal.concurrency import StaleVersion, VersionForm
+from portal.events import describe, history_for
 from portal.http import HtmxRequest
 from portfolio.models import Initiative
 
@@ -94,11 +95,14 @@ def assessments(request: HtmxRequest) -> HttpResponse:
 @role_required(*LEADERS)
 def assessment(request: HtmxRequest, year: int) -> HttpResponse:
     """The year's summary, the indicators beside it and the agreed level with its versions."""
-    summary = assessment_summary(assessment=_assessment(request, year), viewer=request.user)
+    row = _assessment(request, year)
+    summary = assessment_summary(assessment=row, viewer=request.user)
     context = {
         "summary": summary,
         "year": year,
         "indicators": indicators(organisation=request.organisation, year=year),
+        # Who opened, answered, agreed and changed what, oldest first.
+        "history": [(event, describe(event)) for event in history_for(row)],
     }
     return render(request, "maturity/assessment_detail.html", context)
 

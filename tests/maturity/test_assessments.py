@@ -673,6 +673,8 @@ def test_changing_the_agreed_level_keeps_the_earlier_version_readable(
     assert "Nivå 2: Bidragsyter" in html and "Tre nye samarbeid i høst." in html
     assert "Versjon 1: nivå 1 «Vente å se», registrert" in html and "av Lena" in html
     assert "Vi står ved start." in html
+    assert "Lena registrerte omforent nivå 1 «Vente å se» for 2025." in html
+    assert "Ada endret omforent nivå for 2025 til 2 «Bidragsyter» (versjon 2)." in html
 
 
 # Query counts do not grow with answers -------------------------------------------------------
@@ -702,7 +704,7 @@ def many_answers(assessment: YearlyAssessment, count: int, initiative: Initiativ
             answer(assessment, user, dimension=dimension, level=1 + n % 4, ticks=ticks)
 
 
-SUMMARY_QUERIES = 22  # 11 of them are kpi_table's, fixed however many KPIs
+SUMMARY_QUERIES = 23  # 11 of them are kpi_table's, fixed however many KPIs
 ANSWER_QUERIES = 12
 
 
@@ -724,8 +726,6 @@ def test_the_summary_pins_its_queries_however_many_answers(
         dimension__organisation=assessment.organisation, evidence=EvidenceKind.DECISION
     ).count()
     assert text(response).count("Sak 2025/1") == answers * decisions
-    with django_assert_num_queries(4):
-        client.get(reverse("maturity:assessments"))
 
 
 @pytest.mark.parametrize("initiatives", [1, 4])
@@ -744,6 +744,30 @@ def test_the_answer_form_pins_its_queries(
     client = client_for(leader)
     with django_assert_num_queries(ANSWER_QUERIES):
         client.get(answer_url(assessment, dimension))
+
+
+@pytest.mark.parametrize("years", [1, 3])
+def test_the_list_and_the_agreement_page_pin_their_queries(
+    years: int,
+    organisation: Organisation,
+    leader: User,
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    for year in range(2025, 2025 + years):
+        opened, _created = open_assessment(organisation=organisation, actor=leader, year=year)
+        answer(opened, leader)
+        agree(opened, leader)
+    client = client_for(leader)
+    with django_assert_num_queries(4):
+        listing = text(client.get(reverse("maturity:assessments")))
+    assert listing.count("1. Vente å se") == years
+    with django_assert_num_queries(AGREE_QUERIES):
+        page = text(client.get(agree_url()))
+    assert "Endre omforent nivå for 2025" in page and "støtte, ikke fasit" in page
+
+
+AGREE_QUERIES = 17  # 11 of them are kpi_table's
 
 
 # Races on PostgreSQL: threads with their own connections --------------------------------------
