@@ -441,6 +441,8 @@ def staircase(
     status_header: str,
     not_agreed_text: str,
 ) -> Staircase:
+    # `not_agreed_text`, when given, is a last table row saying the year is not agreed yet
+    # (the caller may mark an earlier year's agreed level while this year's is pending).
     """The staircase with its markers written in each step's own column: the level the
     leader group agreed, this year's target and the next. Reached steps are filled, the
     others outlined, and the markers say the same in words."""
@@ -514,7 +516,7 @@ def staircase(
     for index, (level, name) in enumerate(levels):
         status = ", ".join(text for _kind, text in markers_per_level[index])
         rows.append([f"{level}. {name}", status])
-    if agreed is None and not_agreed_text:
+    if not_agreed_text:
         rows.append(["", not_agreed_text])
     return Staircase(
         id=id,

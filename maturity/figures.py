@@ -22,15 +22,30 @@ from portfolio.templatetags.benefits import format_measure
 
 
 def staircase_chart(
-    staircase: Staircase, *, agreed: int | None, id: str = "trappen"
+    staircase: Staircase,
+    *,
+    agreed: int | None,
+    agreed_year: int | None = None,
+    id: str = "trappen",
 ) -> charts.Staircase:
-    """The staircase with the agreed level of the year (None: not agreed yet), the year's
-    target and the next."""
+    """The staircase with the agreed level (None: not agreed yet), the year's target and the
+    next. `agreed_year` is the year the level was agreed for, when that is an earlier year
+    than the staircase's (the latest agreed, while this year's is not)."""
     year = staircase.year
+    marked_year = agreed_year or year
     target, upcoming = staircase.target_level, staircase.next_level
     names = {level.level: level.name for level in staircase.levels}
     parts = []
-    if agreed is not None:
+    if agreed is not None and marked_year != year:
+        parts.append(
+            _("Nivået for %(year)s er ikke omforent ennå; for %(earlier)s ble det %(level)s.")
+            % {
+                "year": year,
+                "earlier": marked_year,
+                "level": f"{agreed}. {names.get(agreed, '')}".strip(),
+            }
+        )
+    elif agreed is not None:
         parts.append(
             _("Omforent nivå for %(year)s er %(level)s.")
             % {"year": year, "level": f"{agreed}. {names.get(agreed, '')}".strip()}
@@ -59,7 +74,7 @@ def staircase_chart(
         title=_("Modenhetstrappen %(year)s") % {"year": year},
         summary=" ".join(parts),
         agreed=agreed,
-        agreed_text=_("Omforent %(year)s") % {"year": year},
+        agreed_text=_("Omforent %(year)s") % {"year": marked_year},
         target=target.level if target else None,
         target_text=(
             _("Mål %(period)s") % {"period": staircase.targets.current.label}
@@ -74,7 +89,11 @@ def staircase_chart(
         ),
         level_header=_("Nivå"),
         status_header=_("Status"),
-        not_agreed_text=_("Ikke omforent for %(year)s ennå") % {"year": year},
+        not_agreed_text=(
+            _("Ikke omforent for %(year)s ennå") % {"year": year}
+            if agreed is None or marked_year != year
+            else ""
+        ),
     )
 
 

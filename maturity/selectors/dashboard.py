@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ideas.models import InnovationType
 from maturity.models import MaturityLevel, StrategyPeriod
+from maturity.selectors.assessments import assessment_years
 from maturity.selectors.staircase import Targets, targets_for
 from portal.models import Organisation, Unit
 from portfolio.models import Initiative, Phase
@@ -198,3 +199,12 @@ def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> Portf
         benefits=benefits_for_unit(overview, unit),
         overview=overview,
     )
+
+
+def latest_agreed(organisation: Organisation, year: int) -> tuple[int | None, int | None]:
+    """The agreed level of the year, or else of the latest earlier year that has one:
+    (level number, year), or (None, None). One query (assessment_years)."""
+    for summary in assessment_years(organisation=organisation):  # newest first
+        if summary.year <= year and summary.agreed_level is not None:
+            return summary.agreed_level, summary.year
+    return None, None

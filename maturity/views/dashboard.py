@@ -22,7 +22,12 @@ from maturity import figures
 from maturity.forms.dashboard import DashboardFilterForm
 from maturity.permissions import LEADERS
 from maturity.selectors.assessments import agreed_level
-from maturity.selectors.dashboard import portfolio_figures, staircase_for, strategy_years
+from maturity.selectors.dashboard import (
+    latest_agreed,
+    portfolio_figures,
+    staircase_for,
+    strategy_years,
+)
 from maturity.selectors.kpis import (
     kpi_table,
     median_days_per_phase,
@@ -57,6 +62,7 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
     today = timezone.localdate()
     staircase = staircase_for(organisation=organisation, year=year)
     agreed = agreed_level(organisation=organisation, year=year)
+    level, level_year = (agreed.level.level, year) if agreed else latest_agreed(organisation, year)
     overdue = overdue_measure_count(organisation=organisation, year=year, today=today)
     portfolio = portfolio_figures(organisation=organisation, unit=unit)
     kpis = kpi_table(organisation=organisation, year=year, unit=unit)
@@ -67,9 +73,8 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         "unit": unit,
         "staircase": staircase,
         "agreed": agreed,
-        "staircase_chart": figures.staircase_chart(
-            staircase, agreed=agreed.level.level if agreed else None
-        ),
+        # The year's agreed level, or while it is pending the latest earlier one.
+        "staircase_chart": figures.staircase_chart(staircase, agreed=level, agreed_year=level_year),
         "measures": current_measures(organisation=organisation, year=year),
         "overdue": overdue,
         "measure_chart": figures.measure_status_chart(

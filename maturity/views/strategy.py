@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from maturity import figures
-from maturity.selectors.assessments import agreed_level
-from maturity.selectors.dashboard import staircase_for
+from maturity.selectors.dashboard import latest_agreed, staircase_for
 from maturity.selectors.kpis import KpiRow, kpi_table
 from maturity.selectors.measures import current_measures
 from portal.http import HtmxRequest
@@ -29,13 +28,13 @@ def strategy(request: HtmxRequest) -> HttpResponse:
     year = today.year
     staircase = staircase_for(organisation=organisation, year=year)
     # The level only: the reasoning and the leaders' answers stay on the leaders' pages.
-    agreed = agreed_level(organisation=organisation, year=year)
+    level, agreed_year = latest_agreed(organisation, year)
     context = {
         "year": year,
         "today": today,
         "staircase": staircase,
         "staircase_chart": figures.staircase_chart(
-            staircase, agreed=agreed.level.level if agreed else None
+            staircase, agreed=level, agreed_year=agreed_year
         ),
         "measures": current_measures(organisation=organisation, year=year),
         "headline": _headline(kpi_table(organisation=organisation, year=year)),

@@ -433,3 +433,20 @@ def test_the_dashboard_shows_every_kpi_against_its_target_with_its_trend(
         assert kpi.name in page
         assert f'id="kpi-{kpi.pk}"' in html  # its trend line
     assert "Innovasjonsgrad" in page and "Ikke nådd" in page
+
+
+def test_while_this_year_is_pending_the_latest_agreed_level_is_shown(
+    organisation: Organisation,
+    client_for: Callable[[User | None], Client],
+    alice: User,
+    leader: User,
+) -> None:
+    agree(organisation, leader, 2024, 2, "Eldre")
+    agree(organisation, leader, 2025, 1, "Fjorårets")
+    YearlyAssessment.objects.create(organisation=organisation, year=2026, opened_by=leader)
+    expected = "Nivået for 2026 er ikke omforent ennå; for 2025 ble det 1. Vente å se."
+    assert expected in text(client_for(alice).get(STRATEGY))
+    assert expected in text(client_for(leader).get(DASHBOARD))
+    # A year that is agreed shows its own level.
+    page = text(client_for(leader).get(DASHBOARD, {"ar": "2025"}))
+    assert "Omforent nivå for 2025 er 1. Vente å se." in page
