@@ -448,7 +448,7 @@ def staircase(
     count = len(levels)
     max_chars = int((STEP_WIDTH - 8) / (0.56 * STEP_FONT))
     wrapped = [wrap(name, max_chars) for _level, name in levels]
-    marker_chars = int((STEP_WIDTH - 18) / (0.56 * MARKER_FONT))
+    marker_chars = int((STEP_WIDTH - 18) / (0.6 * MARKER_FONT))
     markers_per_level: list[list[tuple[str, str]]] = [
         [
             (kind, text)

@@ -164,8 +164,12 @@ def median_days_chart(
         for name, days in medians
     ]
     measured = [(d.label, d.value) for d in data if d.value is not None]
-    if measured:
-        slowest = max(measured, key=lambda item: item[1] or 0)
+    slowest = max(measured, key=lambda item: item[1] or 0, default=None)
+    if slowest is not None and round(float(slowest[1] or 0)) == 0:
+        summary = _("Oppholdene som ble avsluttet i %(year)s, var kortere enn én dag.") % {
+            "year": year
+        }
+    elif slowest is not None:
         summary = _("Lengst tid gikk med i %(phase)s: median %(days)s.") % {
             "phase": slowest[0],
             "days": _days(float(slowest[1] or 0)),

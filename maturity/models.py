@@ -9,7 +9,9 @@ is a starting point, not a rule. Initiatives carry the municipality's role in th
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -402,6 +404,10 @@ class DimensionAnswer(models.Model):
         return f"{self.assessment} {self.dimension}"
 
 
+# A saksnummer as case systems write it (2025/123, 25/1234-5, PS 12/25): at least one digit.
+CASE_NUMBER = re.compile(r"[0-9A-Za-zÆØÅæøå /.\-]*[0-9][0-9A-Za-zÆØÅæøå /.\-]*")
+
+
 class CriterionTick(models.Model):
     """A practice a leader ticked as in place, with the evidence that shows it."""
 
@@ -428,6 +434,14 @@ class CriterionTick(models.Model):
     )
     note = models.CharField(_("merknad"), max_length=500, blank=True)
 
+    # The evidence fields each kind of criterion uses; a tick keeps the others empty.
+    EVIDENCE_FIELDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        EvidenceKind.DOCUMENT: ("document", "url"),
+        EvidenceKind.DECISION: ("case_number", "url"),
+        EvidenceKind.INITIATIVE: ("initiative",),
+        EvidenceKind.KPI: ("kpi",),
+    }
+
     class Meta:
         verbose_name = _("avkrysset praksis")
         verbose_name_plural = _("avkryssede praksiser")
@@ -437,6 +451,33 @@ class CriterionTick(models.Model):
 
     def __str__(self) -> str:
         return str(self.criterion)
+
+    def evidence_errors(self, kind: str) -> dict[str, str]:
+        """What the tick lacks for its criterion's kind of evidence (`kind`, an EvidenceKind),
+        as Bokmål messages by the field they belong to; empty when the evidence is there."""
+        errors: dict[str, str] = {}
+        if kind == EvidenceKind.DOCUMENT and not (self.document.strip() or self.url.strip()):
+            errors["document"] = str(
+                _("Skriv tittelen på dokumentet, eller lim inn en lenke til det.")
+            )
+        elif kind == EvidenceKind.DECISION and not self.case_number.strip():
+            errors["case_number"] = str(
+                _("Skriv saksnummeret for vedtaket, for eksempel 2025/123.")
+            )
+        elif kind == EvidenceKind.DECISION and not CASE_NUMBER.fullmatch(self.case_number.strip()):
+            errors["case_number"] = str(
+                _(
+                    "Et saksnummer har minst ett tall, og ellers bare bokstaver, mellomrom, "
+                    "skråstrek, punktum og bindestrek, for eksempel 2025/123."
+                )
+            )
+        elif kind == EvidenceKind.INITIATIVE and self.initiative_id is None:
+            errors["initiative"] = str(_("Velg initiativet som viser at praksisen er på plass."))
+        elif kind == EvidenceKind.KPI and self.kpi_id is None:
+            errors["kpi"] = str(_("Velg nøkkeltallet som viser at praksisen er på plass."))
+        if self.url and not self.url.lower().startswith(("https://", "http://")):
+            errors["url"] = str(_("Lenken må begynne med https:// eller http://."))
+        return errors
 
 
 class AgreedLevel(models.Model):

@@ -31,6 +31,7 @@ class PortfolioAction(models.TextChoices):
         "initiative.moved",
         _("%(who)s flyttet initiativet fra %(from)s til %(to)s."),
     )
+    INITIATIVE_EDITED = "initiative.edited", _("%(who)s endret initiativet: %(fields)s.")
     # Benefits, recorded on the initiative.
     BENEFIT_ADDED = "benefit.added", _("%(who)s la til gevinsten «%(benefit)s».")
     BENEFIT_EDITED = "benefit.edited", _("%(who)s endret gevinsten «%(benefit)s»: %(fields)s.")
@@ -120,8 +121,12 @@ def placeholders(event: DomainEvent, context: dict[str, Any]) -> dict[str, Any]:
     """What the sentences need beyond the event's own values: names, labels, numbers and
     dates in Norwegian. `benefit_names` (from the initiative page) maps benefit ids to their
     current descriptions, as an edit event holds only what changed."""
-    from portfolio.models import Benefit, MeasureUnit, Phase, PhaseTemplate
+    from portfolio.models import Benefit, Initiative, MeasureUnit, Phase, PhaseTemplate
 
+    FIELD_MODELS: dict[str, type[models.Model]] = {
+        PortfolioAction.PHASE_UPDATED: Phase,
+        PortfolioAction.INITIATIVE_EDITED: Initiative,
+    }
     before, after = event.before, event.after
     benefit_names = context.get("benefit_names") or {}
     unit = after.get("unit", "")
@@ -132,9 +137,7 @@ def placeholders(event: DomainEvent, context: dict[str, Any]) -> dict[str, Any]:
         "from": before.get("phase", ""),
         "to": after.get("phase", ""),
         "benefit": _short(after.get("description") or benefit_names.get(after.get("benefit"), "")),
-        "fields": _labels(
-            Phase if event.action == PortfolioAction.PHASE_UPDATED else Benefit, changed
-        ),
+        "fields": _labels(FIELD_MODELS.get(event.action, Benefit), changed),
         "name": after.get("name") or before.get("name") or "",
         "text": after.get("text") or before.get("text") or "",
         "unit": MeasureUnit(unit).label if unit in MeasureUnit.values else unit,

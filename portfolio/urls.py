@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from portfolio.views import benefits, board, flow, meetings, overview, settings, status, triage
+from portfolio.views import (
+    benefits,
+    board,
+    flow,
+    initiatives,
+    meetings,
+    overview,
+    settings,
+    status,
+    triage,
+)
 
 app_name = "portfolio"
 
@@ -11,6 +21,7 @@ urlpatterns = [
     *settings.urlpatterns,
     *flow.urlpatterns,
     *benefits.urlpatterns,
+    *initiatives.urlpatterns,
     *status.urlpatterns,
     *overview.urlpatterns,
 ]

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from ideas.models import Idea, InnovationType
 from ideas.services import submit_idea
+from maturity.demo.assessment import seed_assessment
 from maturity.demo.data import DEMO_IDEAS, DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_UNITS, DEMO_USERS
 from maturity.demo.portfolio import seed_portfolio
+from maturity.demo.strategy import seed_strategy
 from maturity.receivers import create_strategy
 from portal.models import Organisation, Role, Unit, User
 from portal.services import add_member, ensure_organisation
@@ -72,4 +74,6 @@ def seed_demo() -> Seeded:
         )
         created += 1
     initiatives = seed_portfolio(organisation, users)
+    seed_strategy(organisation, users)  # the measures under way
+    seed_assessment(organisation, users)
     return Seeded(organisation=organisation, ideas=created, initiatives=initiatives)

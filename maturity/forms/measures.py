@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from maturity.forms.model import freeze_choices
 from maturity.models import MeasureStatus, StrategicMeasure, StrategyPeriod
 from portal.concurrency import VersionField
 from portal.forms import (
@@ -37,9 +38,17 @@ class MeasureFilterForm(QueryFilterForm):
     KEYS: ClassVar[dict[str, str]] = {"periode": "period", "over_fristen": "overdue"}
 
     periode = forms.TypedChoiceField(
-        label=_("Periode"), required=False, coerce=int, empty_value=None
+        label=_("Periode"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Velg en av periodene i listen.")},
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        error_messages={"invalid_choice": _("Velg en av statusene i listen.")},
+    )
     over_fristen = forms.BooleanField(label=_("Bare tiltak over fristen"), required=False)
 
     def __init__(
@@ -57,7 +66,7 @@ def organisation_people(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-class InitiativeChoiceField(forms.ModelMultipleChoiceField):
+class InitiativeChoiceField(forms.ModelMultipleChoiceField[Initiative]):
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, Initiative)
         return obj.idea.title
@@ -138,6 +147,8 @@ class MeasureForm(DesignsystemetFormMixin, forms.Form):
             .select_related("idea")
             .order_by("idea__title", "pk")
         )
+        for field in (period_field, owner_field, initiatives_field):
+            freeze_choices(field)
 
     @staticmethod
     def initial_from(measure: StrategicMeasure) -> dict[str, Any]:

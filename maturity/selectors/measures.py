@@ -110,6 +110,12 @@ def ordered_periods(periods: list[StrategyPeriod], year: int) -> list[StrategyPe
     return [*containing, *rest]
 
 
+def organisation_periods(organisation: Organisation) -> list[StrategyPeriod]:
+    return list(
+        StrategyPeriod.objects.filter(organisation=organisation).select_related("target_level")
+    )
+
+
 def grouped_measures(
     *,
     organisation: Organisation,
@@ -118,13 +124,14 @@ def grouped_measures(
     status: str | None = None,
     overdue: bool = False,
     today: date | None = None,
+    periods: list[StrategyPeriod] | None = None,
 ) -> list[PeriodGroup]:
     """The measures page: measures grouped by period, the current period first, filtered by
     period (a pk), status (a MeasureStatus value) and «over fristen». A period without a
-    matching measure is left out. Three queries for the measures, one for the periods."""
-    periods = list(
-        StrategyPeriod.objects.filter(organisation=organisation).select_related("target_level")
-    )
+    matching measure is left out. Three queries for the measures, one for the periods
+    unless the caller has them (`organisation_periods`)."""
+    if periods is None:
+        periods = organisation_periods(organisation)
     measures = measures_with_progress(organisation)
     if period is not None:
         measures = measures.filter(period_id=period)

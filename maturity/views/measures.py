@@ -23,9 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maturity.forms.measures import DeleteForm, MeasureFilterForm, MeasureForm, MeasureNoteForm
-from maturity.models import MeasureStatus, StrategicMeasure, StrategyPeriod
+from maturity.models import MeasureStatus, StrategicMeasure
 from maturity.permissions import ADMINS, LEADERS
-from maturity.selectors.measures import grouped_measures, measure_notes, organisation_measure
+from maturity.selectors.measures import (
+    grouped_measures,
+    measure_notes,
+    organisation_measure,
+    organisation_periods,
+)
 from maturity.services.measures import (
     add_measure_note,
     create_measure,
@@ -48,20 +53,17 @@ def _measure(request: HtmxRequest, pk: int) -> StrategicMeasure:
     return measure
 
 
-def _periods(request: HtmxRequest) -> list[StrategyPeriod]:
-    return list(StrategyPeriod.objects.filter(organisation=request.organisation))
-
-
 @require_GET
 @role_required(*LEADERS)
 def measure_list(request: HtmxRequest) -> HttpResponse:
     today = timezone.localdate()
+    periods = organisation_periods(request.organisation)
     form = MeasureFilterForm(
-        request.GET or None, organisation=request.organisation, periods=_periods(request)
+        request.GET or None, organisation=request.organisation, periods=periods
     )
     filters = form.filters()
     groups = grouped_measures(
-        organisation=request.organisation, year=today.year, today=today, **filters
+        organisation=request.organisation, year=today.year, today=today, periods=periods, **filters
     )
     context: dict[str, Any] = {
         "groups": groups,

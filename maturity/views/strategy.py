@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET
 from maturity import figures
 from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import staircase_for
+from maturity.selectors.kpis import KpiRow, kpi_table
 from maturity.selectors.measures import current_measures
 from portal.http import HtmxRequest
-from portfolio.selectors.benefits import benefit_overview
+
+# The staff page's headline figures, by metric key, in this order.
+HEADLINE = ("innovation_rate", "put_to_use", "freed_fte", "realised_nok")
 
 
 @require_GET
@@ -35,9 +38,14 @@ def strategy(request: HtmxRequest) -> HttpResponse:
             staircase, agreed=agreed.level.level if agreed else None
         ),
         "measures": current_measures(organisation=organisation, year=year),
-        "overview": benefit_overview(organisation=organisation),
+        "headline": _headline(kpi_table(organisation=organisation, year=year)),
     }
     return render(request, "maturity/strategy.html", context)
+
+
+def _headline(rows: list[KpiRow]) -> list[KpiRow]:
+    by_metric = {row.kpi.metric: row for row in rows if row.kpi.metric}
+    return [by_metric[key] for key in HEADLINE if key in by_metric]
 
 
 urlpatterns: list[URLPattern] = [

@@ -31,7 +31,7 @@ from portfolio import permissions
 from portfolio.events import PortfolioAction
 from portfolio.forms.benefits import BenefitForm, IndicatorForm, MeasurementForm
 from portfolio.models import Benefit, Indicator, Initiative
-from portfolio.permissions import may_edit_benefits
+from portfolio.permissions import may_edit_benefits, may_edit_status
 from portfolio.selectors.benefits import (
     BenefitStatus,
     IndicatorStatus,
@@ -120,6 +120,7 @@ def initiative(request: HtmxRequest, pk: int) -> HttpResponse:
         "totals": benefit_totals(statuses, per_fte),
         "per_fte": per_fte,
         "can_add_benefit": may_edit_benefits(initiative, request.user, request.membership),
+        "can_edit_initiative": may_edit_status(initiative, request.user, request.membership),
         "events": history_for(initiative),
         "benefit_names": _benefit_names(statuses),
     }

@@ -5,6 +5,7 @@ the strict CSP blocks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -147,7 +148,9 @@ def test_stacked_bars_without_rows_are_empty() -> None:
 LEVELS = [(1, "Vente å se"), (2, "Bidragsyter"), (3, "Initiativtaker"), (4, "Innovasjonspartner")]
 
 
-def stairs(agreed: int | None, target: int | None = 2, upcoming: int | None = 3) -> charts.Staircase:
+def stairs(
+    agreed: int | None, target: int | None = 2, upcoming: int | None = 3
+) -> charts.Staircase:
     return charts.staircase(
         LEVELS,
         id="trapp",
@@ -303,7 +306,7 @@ def test_decimal_values_work_as_numbers() -> None:
 
 # Partials ---------------------------------------------------------------------------
 
-ALL_CHARTS = {
+ALL_CHARTS: dict[str, Callable[[], charts.Chart]] = {
     "charts/bar.html": lambda: bars(3, 0, None),
     "charts/stacked.html": stacked,
     "charts/staircase.html": lambda: stairs(agreed=2),

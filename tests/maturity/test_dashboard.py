@@ -86,7 +86,7 @@ def test_the_portfolio_is_counted_by_phase_and_type(
     assert matrix.count(second.pk, process.pk) == 1
     assert matrix.count(second.pk, None) == 1
     assert matrix.total == 4 and matrix.has_untyped
-    by_phase = dict((phase.pk, n) for phase, n in matrix.by_phase())
+    by_phase = {phase.pk: n for phase, n in matrix.by_phase()}
     assert by_phase[first.pk] == 2 and by_phase[second.pk] == 2
     by_type = {(kind.code if kind else None): n for kind, n in matrix.by_type()}
     assert by_type == {"service": 1, "process": 2, "organisational": 0, "system": 0, None: 1}
@@ -329,8 +329,8 @@ def grow(
         )
 
 
-DASHBOARD_QUERIES = 24
-STRATEGY_QUERIES = 13
+DASHBOARD_QUERIES = 40
+STRATEGY_QUERIES = 21
 
 
 def test_the_dashboard_query_count_does_not_grow_with_the_portfolio(
@@ -388,7 +388,7 @@ def test_the_staff_page_shows_the_level_and_measures_but_not_the_reasoning(
     assert "Hemmelig begrunnelse" not in page
     # Staff cannot open a measure's page, so the staff page links to none.
     assert reverse("maturity:measure", args=[measure.pk]) not in response.content.decode()
-    assert "Nyttiggjorte innovasjoner" in page
+    assert "Innovasjonsgrad" in page and "Realiserte kroner" in page
 
 
 def test_the_staff_page_query_count_does_not_grow_with_the_portfolio(
@@ -416,3 +416,20 @@ def test_the_nav_links_strategy_for_everyone_and_the_dashboard_for_leaders(
     assert f'href="{STRATEGY}"' in staff_page and f'href="{DASHBOARD}"' not in staff_page
     for user in (leader, admin):
         assert f'href="{DASHBOARD}"' in client_for(user).get(STRATEGY).content.decode()
+
+
+def test_the_dashboard_shows_every_kpi_against_its_target_with_its_trend(
+    organisation: Organisation,
+    client_for: Callable[[User | None], Client],
+    leader: User,
+) -> None:
+    response = client_for(leader).get(DASHBOARD, {"ar": "2026"})
+    html = response.content.decode()
+    page = text(response)
+    assert "Nøkkeltall 2026 mot mål" in page
+    kpis = list(organisation.kpis.order_by("order"))
+    assert kpis
+    for kpi in kpis:
+        assert kpi.name in page
+        assert f'id="kpi-{kpi.pk}"' in html  # its trend line
+    assert "Innovasjonsgrad" in page and "Ikke nådd" in page

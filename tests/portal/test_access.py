@@ -26,11 +26,14 @@ from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pytest_django import Settings
 
 from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
+from maturity.models import Kpi, MaturityDimension
+from maturity.services.assessments import open_assessment
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     BenefitKind,
@@ -48,6 +51,7 @@ from portfolio.services.benefits import add_benefit, add_indicator
 from portfolio.services.meetings import create_meeting
 from portfolio.services.status import save_status_report
 from portfolio.services.triage import accept_idea, park_idea
+from tests.maturity.access_objects import model_object_pk, new_criterion
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -114,6 +118,7 @@ POST_ONLY = Row(
 )
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
 NOT_ALLOWED: dict[str, Any] = dict.fromkeys(ROLES[1:6], METHOD_NOT_ALLOWED)
+LEADERS_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403)
 BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
 
 ACCESS_TABLE: dict[str, Row] = {
@@ -187,6 +192,8 @@ ACCESS_TABLE: dict[str, Row] = {
         outsider=404,
         kwargs="initiative",
     ),
+    # The initiative's role and sharing: the pådriver (here nobody), the board and admins.
+    "portfolio:initiative_edit": replace(BENEFIT_EDITORS, kwargs="initiative"),
     "portfolio:status_edit": Row(
         anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404, kwargs="draft"
     ),
@@ -264,6 +271,62 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:dashboard": Row(
         anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
     ),
+    # maturity: KPIs. Leaders and administrators see them, enter the hand-entered values
+    # and export the KPI table and the measures; administrators define KPIs. Another
+    # organisation's KPI is 404, for its administrator too.
+    "maturity:kpi_list": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403
+    ),
+    "maturity:kpi_create": ADMIN_ONLY,
+    "maturity:kpi_edit": replace(ADMIN_ONLY, kwargs="kpi"),
+    "maturity:kpi_delete": replace(ADMIN_ONLY, kwargs="kpi"),
+    "maturity:kpi_values": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="kpi"
+    ),
+    "maturity:kpi_value": Row(
+        anonymous=LOGIN,
+        staff=403,
+        board=403,
+        leader=200,
+        admin=200,
+        outsider=403,
+        kwargs="kpi_year",
+    ),
+    "maturity:kpi_export": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="export"
+    ),
+    "maturity:measure_export": Row(
+        anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403, kwargs="export"
+    ),
+    # maturity: the model and the measures. Administrators edit the staircase model and the
+    # measures; leaders (and administrators) follow the measures and write progress notes;
+    # staff and the board get 403. Another organisation's level, period, dimension,
+    # criterion or measure is 404 for its administrator too.
+    "maturity:model": ADMIN_ONLY,
+    "maturity:level_edit": replace(ADMIN_ONLY, kwargs="level"),
+    "maturity:period_create": ADMIN_ONLY,
+    "maturity:period_edit": replace(ADMIN_ONLY, kwargs="period"),
+    "maturity:period_delete": replace(ADMIN_ONLY, kwargs="period"),
+    "maturity:dimension_create": ADMIN_ONLY,
+    "maturity:dimension_edit": replace(ADMIN_ONLY, kwargs="dimension"),
+    "maturity:dimension_move": Row(anonymous=LOGIN, kwargs="dimension", **NOT_ALLOWED),
+    "maturity:criterion_create": Row(anonymous=LOGIN, kwargs="dimension", **NOT_ALLOWED),
+    "maturity:criterion_edit": replace(ADMIN_ONLY, kwargs="criterion"),
+    "maturity:criterion_delete": replace(ADMIN_ONLY, kwargs="criterion"),
+    "maturity:measures": LEADERS_ONLY,
+    "maturity:measure": replace(LEADERS_ONLY, kwargs="measure"),
+    "maturity:measure_note": Row(anonymous=LOGIN, kwargs="measure", **NOT_ALLOWED),
+    "maturity:measure_create": ADMIN_ONLY,
+    "maturity:measure_edit": replace(ADMIN_ONLY, kwargs="measure"),
+    "maturity:measure_delete": replace(ADMIN_ONLY, kwargs="measure"),
+    # maturity: assessment. Leaders and administrators only (board and staff 403); a year
+    # of another organisation, or not opened, is 404 for its administrator too. The
+    # answer and agreement pages take POST as well: tests/maturity/test_assessments.py
+    # posts to them from every role.
+    "maturity:assessments": LEADERS_ONLY,
+    "maturity:assessment": replace(LEADERS_ONLY, kwargs="assessment"),
+    "maturity:assessment_answer": replace(LEADERS_ONLY, kwargs="assessment_dimension"),
+    "maturity:assessment_agree": replace(LEADERS_ONLY, kwargs="assessment"),
 }
 
 
@@ -285,6 +348,8 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 
 
 def build_url(name: str, row: Row, idea: Idea) -> str:
+    if row.kwargs in {"measure", "level", "period", "dimension", "criterion"}:
+        return reverse(name, args=[model_object_pk(idea, row.kwargs)])
     if row.kwargs == "checklist_item":
         item = ChecklistItem.objects.filter(phase__organisation=idea.organisation).first()
         assert item is not None
@@ -307,6 +372,15 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
             **ALL_GREEN,
         )
         return reverse(name, args=[initiative.pk, draft.pk])
+    if row.kwargs in {"assessment", "assessment_dimension"}:
+        assessment, _created = open_assessment(
+            organisation=idea.organisation, actor=idea.submitter, year=2025
+        )
+        if row.kwargs == "assessment":
+            return reverse(name, args=[assessment.year])
+        dimension = MaturityDimension.objects.filter(organisation=idea.organisation).first()
+        assert dimension is not None
+        return reverse(name, args=[assessment.year, dimension.pk])
     if row.kwargs == "meeting":
         return reverse(name, args=[_meeting(idea).pk])
     if row.kwargs == "idea":
@@ -318,6 +392,11 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs == "comment":
         comment = add_comment(idea=idea, author=idea.submitter, body="Godt forslag!")
         return reverse(name, args=[idea.pk, comment.pk])
+    if row.kwargs in {"kpi", "kpi_year"}:  # maturity: the organisation's hand-entered KPI
+        kpi = Kpi.objects.filter(organisation=idea.organisation, metric="").first()
+        assert kpi is not None
+        year = [timezone.localdate().year] if row.kwargs == "kpi_year" else []
+        return reverse(name, args=[kpi.pk, *year])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     return reverse(name)
@@ -515,6 +594,15 @@ POST_TABLE: dict[str, Post] = {
     # The uploader (the submitter here) or the board deletes; a leader may not.
     "ideas:attachment_delete": Post("board", "leader", "attachment"),
     "ideas:withdraw": Post("staff", "board", "idea", lambda idea: {"versjon": idea.version}),
+    # maturity: the model and the measures (an administrator of another organisation: 404).
+    "maturity:dimension_move": Post("admin", "board", "dimension", lambda idea: {"retning": "ned"}),
+    "maturity:criterion_create": Post("admin", "board", "dimension", new_criterion),
+    "maturity:measure_note": Post(
+        "admin",
+        "board",
+        "measure",
+        lambda idea: {"text": "Godt i gang", "status": "in_progress", "versjon": "1"},
+    ),
 }
 
 

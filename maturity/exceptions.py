@@ -1,0 +1,19 @@
+"""What the strategy's services refuse, as exceptions the views turn into messages."""
+
+from __future__ import annotations
+
+
+class PeriodInUse(ValueError):
+    """A period with measures cannot be deleted: the measures would lose their period."""
+
+    def __init__(self, measures: int) -> None:
+        super().__init__(f"The period has {measures} measures.")
+        self.measures = measures
+
+
+class CriterionInUse(ValueError):
+    """A criterion leaders have ticked in an assessment stays: the answers point to it."""
+
+    def __init__(self, ticks: int) -> None:
+        super().__init__(f"The criterion is ticked in {ticks} answers.")
+        self.ticks = ticks
