@@ -122,10 +122,15 @@ DATABASES = {
 # (portal.concurrency turns that into «prøv igjen»), and no query holds a web worker longer
 # than DB_STATEMENT_TIMEOUT_MS. The Celery worker gets a longer statement timeout from its
 # own environment (docker-compose.yml); 0 turns a limit off.
+# PostgreSQL's JIT compiler is off (DB_JIT=on turns it back on): the dashboard's yearly
+# aggregates are costed above jit_above_cost, and compiling them took seconds for queries
+# that run in a few hundred milliseconds (bench/README.md). Nyttig has no analytic queries
+# long enough to win it back.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 3000)} "
-        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)} "
+        f"-c jit={'on' if env_str('DB_JIT', 'off') == 'on' else 'off'}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
