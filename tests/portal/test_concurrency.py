@@ -242,12 +242,14 @@ def test_two_board_members_deciding_at_once_record_exactly_one_decision(
 
 
 @pytest.mark.postgres
-def test_the_web_process_bounds_lock_waits_and_statements(db: None) -> None:
+def test_the_web_process_bounds_lock_waits_and_statements_and_compiles_no_jit(db: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone() == ("3s",)
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("30s",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 @pytest.mark.postgres
