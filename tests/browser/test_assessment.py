@@ -1,9 +1,6 @@
-"""A leader, by keyboard only, opens the year's assessment, answers a dimension with a ticked
-practice and its evidence (a link and a saksnummer), and records the agreed level with its
-reasoning; axe on every page on the way.
-
-It starts at the assessment list (/strategi/vurdering/): the leaders' dashboard is another
-branch's page, which links here once both are merged.
+"""A leader, by keyboard only, goes from the leaders' dashboard to the year's assessment,
+answers a dimension with a ticked practice and its evidence (a link and a saksnummer), and
+records the agreed level with its reasoning; axe on every page on the way.
 """
 
 from __future__ import annotations
@@ -40,11 +37,11 @@ def type_into(page: Page, target: Locator, text: str) -> None:
 def log_in(page: Page, base: str, user: User) -> None:
     user.set_password(PASSWORD)
     user.save()
-    page.goto(f"{base}/konto/logg-inn/?next=/strategi/vurdering/")
+    page.goto(f"{base}/konto/logg-inn/?next=/strategi/ledelse/")
     type_into(page, page.get_by_label("E-post"), user.email)
     type_into(page, page.get_by_label("Passord"), PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Modenhetsvurdering")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ledelsens oversikt")
 
 
 def test_a_leader_answers_and_records_the_agreed_level_by_keyboard(
@@ -52,6 +49,10 @@ def test_a_leader_answers_and_records_the_agreed_level_by_keyboard(
 ) -> None:
     base = str(live_server)
     log_in(page, base, leader)
+    axe(page)  # the dashboard
+    tab_to(page, page.get_by_role("link", name="Årlig modenhetsvurdering"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modenhetsvurdering")
     axe(page)
 
     type_into(page, page.get_by_role("spinbutton", name="År"), "2025")
