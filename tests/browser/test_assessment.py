@@ -120,4 +120,4 @@ def test_a_leader_answers_and_records_the_agreed_level_by_keyboard(
     axe(page)
     agreed = AgreedLevel.objects.get()
     assert (agreed.version, agreed.level.level, agreed.agreed_by) == (1, 1, leader)
-    assert len(axe.checked) == 7
+    assert len(axe.checked) == 8  # the dashboard, then the assessment pages
