@@ -10,6 +10,7 @@ the same for one initiative as for thousands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -20,14 +21,18 @@ from maturity.selectors.assessments import assessment_years
 from maturity.selectors.staircase import Targets, targets_for
 from portal.models import Organisation, Unit
 from portfolio.models import Initiative, Phase
-from portfolio.selectors.benefits import BenefitFigures, BenefitOverview, benefit_overview
+from portfolio.selectors.benefits import (
+    BenefitFigures,
+    GroupKey,
+    benefit_cells,
+)
 from portfolio.selectors.flow import (
     ThroughputRow,
     active_phases,
     monthly_throughput,
     stalled_initiatives,
 )
-from portfolio.selectors.phases import stalled_after
+from portfolio.selectors.phases import hours_per_fte, stalled_after
 
 
 @dataclass(frozen=True)
@@ -127,14 +132,14 @@ def flow_figures(
     )
 
 
-def benefits_for_unit(overview: BenefitOverview, unit: Unit | None) -> BenefitFigures:
-    """The overview's figures for one unit (its row; nothing yet: zeros), or in total."""
-    if unit is None:
-        return overview.total
-    for row in overview.by_unit:
-        if row.key == unit.name:  # unit names are unique in an organisation
-            return row.figures
-    return BenefitFigures()
+def benefits_of_unit(cells: dict[GroupKey, BenefitFigures], unit: Unit | None) -> BenefitFigures:
+    """The benefit cells summed for one unit (nothing yet: zeros), or in total: the figures
+    of the unit's row of the benefit overview."""
+    total = BenefitFigures()
+    for (_kind, unit_id, _name, _year), figures in cells.items():
+        if unit is None or unit_id == unit.pk:
+            total.add(figures)
+    return total
 
 
 def strategy_years(organisation: Organisation) -> list[int]:
@@ -182,22 +187,26 @@ class PortfolioFigures:
     matrix: PortfolioMatrix
     flow: FlowFigures
     benefits: BenefitFigures
-    overview: BenefitOverview = field(repr=False)
+    per_fte: Decimal  # hours per årsverk
+    cells: dict[GroupKey, BenefitFigures] = field(repr=False)  # benefit_cells: for the KPIs
 
 
 def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> PortfolioFigures:
-    """The portfolio by phase and type, the flow and the benefits: a fixed number of queries."""
+    """The portfolio by phase and type, the flow and the benefits: a fixed number of queries.
+    The benefit cells and hours per årsverk are kept for `kpi_table`, so that the dashboard
+    reads them once."""
     phases = active_phases(organisation=organisation)
     unit_id = unit.pk if unit else None
-    overview = benefit_overview(organisation=organisation)
+    cells = benefit_cells(organisation)
     return PortfolioFigures(
         unit=unit,
         matrix=portfolio_by_phase_and_type(
             organisation=organisation, phases=phases, unit_id=unit_id
         ),
         flow=flow_figures(organisation=organisation, phases=phases, unit_id=unit_id),
-        benefits=benefits_for_unit(overview, unit),
-        overview=overview,
+        benefits=benefits_of_unit(cells, unit),
+        per_fte=hours_per_fte(organisation),
+        cells=cells,
     )
 
 

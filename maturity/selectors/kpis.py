@@ -73,6 +73,7 @@ from portfolio.roles import role_levels
 from portfolio.selectors.benefits import (
     NEVER_COUNTED,
     BenefitFigures,
+    GroupKey,
     benefit_cells,
     fte,
     put_to_use_q,
@@ -248,8 +249,13 @@ class Scope:
         unit: Unit | None,
         years: list[int],
         now: datetime | None = None,
+        cells: dict[GroupKey, BenefitFigures] | None = None,
+        per_fte: Decimal | None = None,
     ) -> None:
         self.organisation = organisation
+        # The benefit cells and hours per årsverk, when the caller has read them already.
+        self._cells = cells
+        self._per_fte = per_fte
         self.unit = unit
         self.years = sorted(years)
         self.now = now or timezone.now()
@@ -365,14 +371,16 @@ class Scope:
 
     @cached_property
     def per_fte(self) -> Decimal:
+        if self._per_fte is not None:
+            return self._per_fte
         return hours_per_fte(self.organisation)
 
     @cached_property
     def benefit_cells(self) -> list[tuple[int | None, int | None, BenefitFigures]]:
         """(unit id, realisation year, figures) of the portfolio's benefit overview."""
+        cells = self._cells if self._cells is not None else benefit_cells(self.organisation)
         return [
-            (unit_id, year, figures)
-            for (_kind, unit_id, _name, year), figures in benefit_cells(self.organisation).items()
+            (unit_id, year, figures) for (_kind, unit_id, _name, year), figures in cells.items()
         ]
 
     def benefits_by(self, year: int) -> BenefitFigures:
@@ -591,12 +599,20 @@ def _hand_source(value: KpiValue | None, year: int, unit: Unit | None) -> str:
 
 
 def kpi_table(
-    *, organisation: Organisation, year: int, unit: Unit | None = None, years: int = 5
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    years: int = 5,
+    cells: dict[GroupKey, BenefitFigures] | None = None,
+    per_fte: Decimal | None = None,
 ) -> list[KpiRow]:
     """Every KPI of the organisation for the year, in their order, with their trend over the
-    `years` years ending at `year`: a fixed number of queries however many KPIs and years."""
+    `years` years ending at `year`: a fixed number of queries however many KPIs and years.
+    `cells` (`portfolio.selectors.benefits.benefit_cells`) and `per_fte` (`hours_per_fte`):
+    when the caller has read them already, for example the dashboard."""
     span = list(range(year - years + 1, year + 1))
-    scope = Scope(organisation=organisation, unit=unit, years=span)
+    scope = Scope(organisation=organisation, unit=unit, years=span, cells=cells, per_fte=per_fte)
     kpis = list(
         Kpi.objects.filter(organisation=organisation)
         .select_related("period", "measure")

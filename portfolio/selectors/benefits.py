@@ -321,11 +321,15 @@ def _rows(cells: dict[GroupKey, BenefitFigures], part: Callable[[GroupKey], Any]
     return list(grouped.items())
 
 
-def benefit_overview(*, organisation: Organisation) -> BenefitOverview:
+def benefit_overview(
+    *, organisation: Organisation, cells: dict[GroupKey, BenefitFigures] | None = None
+) -> BenefitOverview:
     """The portfolio's benefits: expected against realised per kind, unit and year, the
     freed hours in total, and how many initiatives are «nyttiggjort». Every sum is made in the
-    database; a fixed number of queries however many benefits and measurements."""
-    cells = benefit_cells(organisation)
+    database; a fixed number of queries however many benefits and measurements. `cells`:
+    `benefit_cells(organisation)` when the caller has them already (not read again)."""
+    if cells is None:
+        cells = benefit_cells(organisation)
     total = BenefitFigures()
     for figures in cells.values():
         total.add(figures)
