@@ -56,10 +56,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Window,
 )
-from django.db.models.functions import CumeDist, ExtractYear
+from django.db.models.functions import CumeDist, ExtractYear, Lag
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -418,18 +417,25 @@ class Scope:
         if not self.moments:
             return {}
         start, end = self._window()
-        left = (
-            PhaseVisit.objects.filter(
-                initiative=OuterRef("initiative"), entered_at__lt=OuterRef("entered_at")
+        # Each visit with the board order of the phase visited before it (the initiative's
+        # previous visit, by entry): one window over the organisation's visits, not a
+        # lookup per visit. Two visits of one initiative never share an entry moment (a
+        # move records a new visit at its own moment), so «previous» is well defined.
+        forward = (
+            PhaseVisit.objects.filter(initiative__organisation=self.organisation)
+            .annotate(
+                left_order=Window(
+                    Lag("phase__order"),
+                    partition_by=[F("initiative_id")],
+                    order_by=[F("entered_at").asc(), F("id").asc()],
+                )
             )
-            .order_by("-entered_at", "-id")
-            .values("phase__order")[:1]
+            .filter(phase__order__gt=F("left_order"))
+            .values("pk")
         )
         rows = (
             self.active_visits()
-            .filter(entered_at__gte=start, entered_at__lt=end)
-            .annotate(left_order=Subquery(left))
-            .filter(phase__order__gt=F("left_order"))
+            .filter(entered_at__gte=start, entered_at__lt=end, pk__in=forward)
             .annotate(year=ExtractYear("entered_at"))
             .values("year")
             .annotate(moved=Count("initiative", distinct=True))
