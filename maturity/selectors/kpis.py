@@ -384,13 +384,25 @@ class Scope:
 
     def benefits_by(self, year: int) -> BenefitFigures:
         """Benefits due by the end of the year (or with no date), of the unit if one."""
-        total = BenefitFigures()
+        if year not in self.benefits_due:
+            self.benefits_due[year] = self._benefits_due([year])[year]
+        return self.benefits_due[year]
+
+    @cached_property
+    def benefits_due(self) -> dict[int, BenefitFigures]:
+        """`benefits_by` for every year of the scope: the cells summed once per year rather
+        than once per KPI and year."""
+        return self._benefits_due(self.years)
+
+    def _benefits_due(self, years: list[int]) -> dict[int, BenefitFigures]:
+        totals = {year: BenefitFigures() for year in years}
         for unit_id, due, figures in self.benefit_cells:
             if self.unit is not None and unit_id != self.unit.pk:
                 continue
-            if due is None or due <= year:
-                total.add(figures)
-        return total
+            for year, total in totals.items():
+                if due is None or due <= year:
+                    total.add(figures)
+        return totals
 
     def active_visits(self) -> QuerySet[PhaseVisit]:
         visits = PhaseVisit.objects.filter(
