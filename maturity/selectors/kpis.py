@@ -271,15 +271,17 @@ class Scope:
         return counted_initiatives(self.organisation, self.unit)
 
     @cached_property
-    def put_to_use(self) -> dict[int, dict[str, Any]]:
-        """Per year: taken into use, combining types, reusing, shared."""
+    def put_to_use_by_year_and_type(self) -> dict[tuple[int, str | None], dict[str, Any]]:
+        """Per (year, primary type code): taken into use, combining types, reusing, shared.
+        Each initiative has one such visit and one primary type, so it falls in exactly one
+        group and the groups add up to the year's figures."""
         if not self.moments:
             return {}
         rows = (
             taken_into_use(self.initiatives)
             .filter(used_in(start_of(self.years[0]), start_of(self.years[-1] + 1)))
             .annotate(year=ExtractYear("entered_at"))
-            .values("year")
+            .values("year", code=F("initiative__idea__innovation_type__code"))
             .annotate(
                 total=Count("initiative", distinct=True),
                 multi=Count("initiative", distinct=True, filter=Q(_multi_type())),
@@ -292,7 +294,25 @@ class Scope:
             )
             .order_by()
         )
-        return {row["year"]: dict(row) for row in rows}
+        return {(row["year"], row["code"]): dict(row) for row in rows}
+
+    @cached_property
+    def put_to_use(self) -> dict[int, dict[str, int]]:
+        """Per year: taken into use, combining types, reusing, shared."""
+        years: dict[int, dict[str, int]] = {}
+        for (year, _code), row in self.put_to_use_by_year_and_type.items():
+            counts = years.setdefault(year, {"total": 0, "multi": 0, "reused": 0, "shared": 0})
+            for key in counts:
+                counts[key] += row[key]
+        return years
+
+    def put_to_use_by_type(self, year: int) -> dict[str | None, int]:
+        """Taken into use in the year per primary type code (None: no type)."""
+        return {
+            code: row["total"]
+            for (row_year, code), row in self.put_to_use_by_year_and_type.items()
+            if row_year == year
+        }
 
     def put_to_use_in(self, year: int, key: str) -> int:
         return int(self.put_to_use.get(year, {}).get(key, 0))
@@ -616,6 +636,20 @@ def _hand_source(value: KpiValue | None, year: int, unit: Unit | None) -> str:
     return source
 
 
+def kpi_scope(
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    years: int = 5,
+    cells: dict[GroupKey, BenefitFigures] | None = None,
+    per_fte: Decimal | None = None,
+) -> Scope:
+    """The scope `kpi_table` reads its figures from: the `years` years ending at `year`."""
+    span = list(range(year - years + 1, year + 1))
+    return Scope(organisation=organisation, unit=unit, years=span, cells=cells, per_fte=per_fte)
+
+
 def kpi_table(
     *,
     organisation: Organisation,
@@ -624,13 +658,24 @@ def kpi_table(
     years: int = 5,
     cells: dict[GroupKey, BenefitFigures] | None = None,
     per_fte: Decimal | None = None,
+    scope: Scope | None = None,
 ) -> list[KpiRow]:
     """Every KPI of the organisation for the year, in their order, with their trend over the
     `years` years ending at `year`: a fixed number of queries however many KPIs and years.
     `cells` (`portfolio.selectors.benefits.benefit_cells`) and `per_fte` (`hours_per_fte`):
-    when the caller has read them already, for example the dashboard."""
+    when the caller has read them already, for example the dashboard. `scope`: one the
+    caller made with `kpi_scope` (same organisation, unit, year and years), so that it can
+    read more from it (`put_to_use_by_type(scope=…)`) without repeating the queries."""
     span = list(range(year - years + 1, year + 1))
-    scope = Scope(organisation=organisation, unit=unit, years=span, cells=cells, per_fte=per_fte)
+    if scope is None:
+        scope = kpi_scope(
+            organisation=organisation,
+            year=year,
+            unit=unit,
+            years=years,
+            cells=cells,
+            per_fte=per_fte,
+        )
     kpis = list(
         Kpi.objects.filter(organisation=organisation)
         .select_related("period", "measure")
@@ -695,15 +740,18 @@ def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QueryS
 
 
 def put_to_use_by_type(
-    *, organisation: Organisation, year: int, unit: Unit | None = None
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    scope: Scope | None = None,
 ) -> list[tuple[str, int]]:
-    """Innovations taken into use in the year per primary type, all four types, zeros too."""
-    counts = dict(
-        _used_in(organisation, year, unit)
-        .values_list("initiative__idea__innovation_type__code")
-        .annotate(count=Count("initiative", distinct=True))
-        .order_by()
-    )
+    """Innovations taken into use in the year per primary type, all four types, zeros too.
+    `scope`: the KPI table's (`kpi_scope`, the same organisation and unit, `year` among its
+    years), whose yearly counts by type are read already."""
+    if scope is None or year not in scope.years:
+        scope = Scope(organisation=organisation, unit=unit, years=[year])
+    counts = scope.put_to_use_by_type(year)
     names = dict(
         InnovationType.objects.filter(organisation=organisation).values_list("code", "name")
     )
