@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -23,8 +24,10 @@ from portal.models import Organisation, Unit
 from portfolio.models import Initiative, Phase
 from portfolio.selectors.benefits import (
     BenefitFigures,
+    BenefitOverview,
     GroupKey,
     benefit_cells,
+    benefit_overview,
 )
 from portfolio.selectors.flow import (
     ThroughputRow,
@@ -142,6 +145,17 @@ def benefits_of_unit(cells: dict[GroupKey, BenefitFigures], unit: Unit | None) -
     return total
 
 
+def benefits_for_unit(overview: BenefitOverview, unit: Unit | None) -> BenefitFigures:
+    """The overview's figures for one unit (its row; nothing yet: zeros), or in total.
+    The dashboard sums the cells instead (`benefits_of_unit`): the same figures."""
+    if unit is None:
+        return overview.total
+    for row in overview.by_unit:
+        if row.key == unit.name:  # unit names are unique in an organisation
+            return row.figures
+    return BenefitFigures()
+
+
 def strategy_years(organisation: Organisation) -> list[int]:
     """The years a leader may pick: the strategy's periods, and this year if outside them."""
     span = StrategyPeriod.objects.filter(organisation=organisation).aggregate(
@@ -189,6 +203,13 @@ class PortfolioFigures:
     benefits: BenefitFigures
     per_fte: Decimal  # hours per årsverk
     cells: dict[GroupKey, BenefitFigures] = field(repr=False)  # benefit_cells: for the KPIs
+    organisation: Organisation = field(repr=False)
+
+    @cached_property
+    def overview(self) -> BenefitOverview:
+        """The whole benefit overview, made from the same cells, only when asked for (two
+        more queries: the «nyttiggjort» count and the hours per årsverk)."""
+        return benefit_overview(organisation=self.organisation, cells=self.cells)
 
 
 def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> PortfolioFigures:
@@ -207,6 +228,7 @@ def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> Portf
         benefits=benefits_of_unit(cells, unit),
         per_fte=hours_per_fte(organisation),
         cells=cells,
+        organisation=organisation,
     )
 
 
