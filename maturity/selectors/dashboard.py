@@ -10,6 +10,8 @@ the same for one initiative as for thousands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -20,14 +22,20 @@ from maturity.selectors.assessments import assessment_years
 from maturity.selectors.staircase import Targets, targets_for
 from portal.models import Organisation, Unit
 from portfolio.models import Initiative, Phase
-from portfolio.selectors.benefits import BenefitFigures, BenefitOverview, benefit_overview
+from portfolio.selectors.benefits import (
+    BenefitFigures,
+    BenefitOverview,
+    GroupKey,
+    benefit_cells,
+    benefit_overview,
+)
 from portfolio.selectors.flow import (
     ThroughputRow,
     active_phases,
     monthly_throughput,
     stalled_initiatives,
 )
-from portfolio.selectors.phases import stalled_after
+from portfolio.selectors.phases import hours_per_fte, stalled_after
 
 
 @dataclass(frozen=True)
@@ -127,8 +135,19 @@ def flow_figures(
     )
 
 
+def benefits_of_unit(cells: dict[GroupKey, BenefitFigures], unit: Unit | None) -> BenefitFigures:
+    """The benefit cells summed for one unit (nothing yet: zeros), or in total: the figures
+    of the unit's row of the benefit overview."""
+    total = BenefitFigures()
+    for (_kind, unit_id, _name, _year), figures in cells.items():
+        if unit is None or unit_id == unit.pk:
+            total.add(figures)
+    return total
+
+
 def benefits_for_unit(overview: BenefitOverview, unit: Unit | None) -> BenefitFigures:
-    """The overview's figures for one unit (its row; nothing yet: zeros), or in total."""
+    """The overview's figures for one unit (its row; nothing yet: zeros), or in total.
+    The dashboard sums the cells instead (`benefits_of_unit`): the same figures."""
     if unit is None:
         return overview.total
     for row in overview.by_unit:
@@ -182,22 +201,34 @@ class PortfolioFigures:
     matrix: PortfolioMatrix
     flow: FlowFigures
     benefits: BenefitFigures
-    overview: BenefitOverview = field(repr=False)
+    per_fte: Decimal  # hours per årsverk
+    cells: dict[GroupKey, BenefitFigures] = field(repr=False)  # benefit_cells: for the KPIs
+    organisation: Organisation = field(repr=False)
+
+    @cached_property
+    def overview(self) -> BenefitOverview:
+        """The whole benefit overview, made from the same cells, only when asked for (two
+        more queries: the «nyttiggjort» count and the hours per årsverk)."""
+        return benefit_overview(organisation=self.organisation, cells=self.cells)
 
 
 def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> PortfolioFigures:
-    """The portfolio by phase and type, the flow and the benefits: a fixed number of queries."""
+    """The portfolio by phase and type, the flow and the benefits: a fixed number of queries.
+    The benefit cells and hours per årsverk are kept for `kpi_table`, so that the dashboard
+    reads them once."""
     phases = active_phases(organisation=organisation)
     unit_id = unit.pk if unit else None
-    overview = benefit_overview(organisation=organisation)
+    cells = benefit_cells(organisation)
     return PortfolioFigures(
         unit=unit,
         matrix=portfolio_by_phase_and_type(
             organisation=organisation, phases=phases, unit_id=unit_id
         ),
         flow=flow_figures(organisation=organisation, phases=phases, unit_id=unit_id),
-        benefits=benefits_for_unit(overview, unit),
-        overview=overview,
+        benefits=benefits_of_unit(cells, unit),
+        per_fte=hours_per_fte(organisation),
+        cells=cells,
+        organisation=organisation,
     )
 
 

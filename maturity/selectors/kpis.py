@@ -56,10 +56,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Window,
 )
-from django.db.models.functions import CumeDist, ExtractYear
+from django.db.models.functions import CumeDist, ExtractYear, Lag
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -73,6 +72,7 @@ from portfolio.roles import role_levels
 from portfolio.selectors.benefits import (
     NEVER_COUNTED,
     BenefitFigures,
+    GroupKey,
     benefit_cells,
     fte,
     put_to_use_q,
@@ -248,8 +248,13 @@ class Scope:
         unit: Unit | None,
         years: list[int],
         now: datetime | None = None,
+        cells: dict[GroupKey, BenefitFigures] | None = None,
+        per_fte: Decimal | None = None,
     ) -> None:
         self.organisation = organisation
+        # The benefit cells and hours per årsverk, when the caller has read them already.
+        self._cells = cells
+        self._per_fte = per_fte
         self.unit = unit
         self.years = sorted(years)
         self.now = now or timezone.now()
@@ -266,15 +271,17 @@ class Scope:
         return counted_initiatives(self.organisation, self.unit)
 
     @cached_property
-    def put_to_use(self) -> dict[int, dict[str, Any]]:
-        """Per year: taken into use, combining types, reusing, shared."""
+    def put_to_use_by_year_and_type(self) -> dict[tuple[int, str | None], dict[str, Any]]:
+        """Per (year, primary type code): taken into use, combining types, reusing, shared.
+        Each initiative has one such visit and one primary type, so it falls in exactly one
+        group and the groups add up to the year's figures."""
         if not self.moments:
             return {}
         rows = (
             taken_into_use(self.initiatives)
             .filter(used_in(start_of(self.years[0]), start_of(self.years[-1] + 1)))
             .annotate(year=ExtractYear("entered_at"))
-            .values("year")
+            .values("year", code=F("initiative__idea__innovation_type__code"))
             .annotate(
                 total=Count("initiative", distinct=True),
                 multi=Count("initiative", distinct=True, filter=Q(_multi_type())),
@@ -287,7 +294,25 @@ class Scope:
             )
             .order_by()
         )
-        return {row["year"]: dict(row) for row in rows}
+        return {(row["year"], row["code"]): dict(row) for row in rows}
+
+    @cached_property
+    def put_to_use(self) -> dict[int, dict[str, int]]:
+        """Per year: taken into use, combining types, reusing, shared."""
+        years: dict[int, dict[str, int]] = {}
+        for (year, _code), row in self.put_to_use_by_year_and_type.items():
+            counts = years.setdefault(year, {"total": 0, "multi": 0, "reused": 0, "shared": 0})
+            for key in counts:
+                counts[key] += row[key]
+        return years
+
+    def put_to_use_by_type(self, year: int) -> dict[str | None, int]:
+        """Taken into use in the year per primary type code (None: no type)."""
+        return {
+            code: row["total"]
+            for (row_year, code), row in self.put_to_use_by_year_and_type.items()
+            if row_year == year
+        }
 
     def put_to_use_in(self, year: int, key: str) -> int:
         return int(self.put_to_use.get(year, {}).get(key, 0))
@@ -365,25 +390,39 @@ class Scope:
 
     @cached_property
     def per_fte(self) -> Decimal:
+        if self._per_fte is not None:
+            return self._per_fte
         return hours_per_fte(self.organisation)
 
     @cached_property
     def benefit_cells(self) -> list[tuple[int | None, int | None, BenefitFigures]]:
         """(unit id, realisation year, figures) of the portfolio's benefit overview."""
+        cells = self._cells if self._cells is not None else benefit_cells(self.organisation)
         return [
-            (unit_id, year, figures)
-            for (_kind, unit_id, _name, year), figures in benefit_cells(self.organisation).items()
+            (unit_id, year, figures) for (_kind, unit_id, _name, year), figures in cells.items()
         ]
 
     def benefits_by(self, year: int) -> BenefitFigures:
         """Benefits due by the end of the year (or with no date), of the unit if one."""
-        total = BenefitFigures()
+        if year not in self.benefits_due:
+            self.benefits_due[year] = self._benefits_due([year])[year]
+        return self.benefits_due[year]
+
+    @cached_property
+    def benefits_due(self) -> dict[int, BenefitFigures]:
+        """`benefits_by` for every year of the scope: the cells summed once per year rather
+        than once per KPI and year."""
+        return self._benefits_due(self.years)
+
+    def _benefits_due(self, years: list[int]) -> dict[int, BenefitFigures]:
+        totals = {year: BenefitFigures() for year in years}
         for unit_id, due, figures in self.benefit_cells:
             if self.unit is not None and unit_id != self.unit.pk:
                 continue
-            if due is None or due <= year:
-                total.add(figures)
-        return total
+            for year, total in totals.items():
+                if due is None or due <= year:
+                    total.add(figures)
+        return totals
 
     def active_visits(self) -> QuerySet[PhaseVisit]:
         visits = PhaseVisit.objects.filter(
@@ -410,18 +449,25 @@ class Scope:
         if not self.moments:
             return {}
         start, end = self._window()
-        left = (
-            PhaseVisit.objects.filter(
-                initiative=OuterRef("initiative"), entered_at__lt=OuterRef("entered_at")
+        # Each visit with the board order of the phase visited before it (the initiative's
+        # previous visit, by entry): one window over the organisation's visits, not a
+        # lookup per visit. Two visits of one initiative never share an entry moment (a
+        # move records a new visit at its own moment), so «previous» is well defined.
+        forward = (
+            PhaseVisit.objects.filter(initiative__organisation=self.organisation)
+            .annotate(
+                left_order=Window(
+                    Lag("phase__order"),
+                    partition_by=[F("initiative_id")],
+                    order_by=[F("entered_at").asc(), F("id").asc()],
+                )
             )
-            .order_by("-entered_at", "-id")
-            .values("phase__order")[:1]
+            .filter(phase__order__gt=F("left_order"))
+            .values("pk")
         )
         rows = (
             self.active_visits()
-            .filter(entered_at__gte=start, entered_at__lt=end)
-            .annotate(left_order=Subquery(left))
-            .filter(phase__order__gt=F("left_order"))
+            .filter(entered_at__gte=start, entered_at__lt=end, pk__in=forward)
             .annotate(year=ExtractYear("entered_at"))
             .values("year")
             .annotate(moved=Count("initiative", distinct=True))
@@ -590,13 +636,46 @@ def _hand_source(value: KpiValue | None, year: int, unit: Unit | None) -> str:
     return source
 
 
+def kpi_scope(
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    years: int = 5,
+    cells: dict[GroupKey, BenefitFigures] | None = None,
+    per_fte: Decimal | None = None,
+) -> Scope:
+    """The scope `kpi_table` reads its figures from: the `years` years ending at `year`."""
+    span = list(range(year - years + 1, year + 1))
+    return Scope(organisation=organisation, unit=unit, years=span, cells=cells, per_fte=per_fte)
+
+
 def kpi_table(
-    *, organisation: Organisation, year: int, unit: Unit | None = None, years: int = 5
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    years: int = 5,
+    cells: dict[GroupKey, BenefitFigures] | None = None,
+    per_fte: Decimal | None = None,
+    scope: Scope | None = None,
 ) -> list[KpiRow]:
     """Every KPI of the organisation for the year, in their order, with their trend over the
-    `years` years ending at `year`: a fixed number of queries however many KPIs and years."""
+    `years` years ending at `year`: a fixed number of queries however many KPIs and years.
+    `cells` (`portfolio.selectors.benefits.benefit_cells`) and `per_fte` (`hours_per_fte`):
+    when the caller has read them already, for example the dashboard. `scope`: one the
+    caller made with `kpi_scope` (same organisation, unit, year and years), so that it can
+    read more from it (`put_to_use_by_type(scope=…)`) without repeating the queries."""
     span = list(range(year - years + 1, year + 1))
-    scope = Scope(organisation=organisation, unit=unit, years=span)
+    if scope is None:
+        scope = kpi_scope(
+            organisation=organisation,
+            year=year,
+            unit=unit,
+            years=years,
+            cells=cells,
+            per_fte=per_fte,
+        )
     kpis = list(
         Kpi.objects.filter(organisation=organisation)
         .select_related("period", "measure")
@@ -661,15 +740,18 @@ def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QueryS
 
 
 def put_to_use_by_type(
-    *, organisation: Organisation, year: int, unit: Unit | None = None
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    scope: Scope | None = None,
 ) -> list[tuple[str, int]]:
-    """Innovations taken into use in the year per primary type, all four types, zeros too."""
-    counts = dict(
-        _used_in(organisation, year, unit)
-        .values_list("initiative__idea__innovation_type__code")
-        .annotate(count=Count("initiative", distinct=True))
-        .order_by()
-    )
+    """Innovations taken into use in the year per primary type, all four types, zeros too.
+    `scope`: the KPI table's (`kpi_scope`, the same organisation and unit, `year` among its
+    years), whose yearly counts by type are read already."""
+    if scope is None or year not in scope.years:
+        scope = Scope(organisation=organisation, unit=unit, years=[year])
+    counts = scope.put_to_use_by_type(year)
     names = dict(
         InnovationType.objects.filter(organisation=organisation).values_list("code", "name")
     )

@@ -29,6 +29,7 @@ from maturity.selectors.dashboard import (
     strategy_years,
 )
 from maturity.selectors.kpis import (
+    kpi_scope,
     kpi_table,
     median_days_per_phase,
     put_to_use_by_type,
@@ -65,7 +66,14 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
     level, level_year = (agreed.level.level, year) if agreed else latest_agreed(organisation, year)
     overdue = overdue_measure_count(organisation=organisation, year=year, today=today)
     portfolio = portfolio_figures(organisation=organisation, unit=unit)
-    kpis = kpi_table(organisation=organisation, year=year, unit=unit)
+    scope = kpi_scope(
+        organisation=organisation,
+        year=year,
+        unit=unit,
+        cells=portfolio.cells,
+        per_fte=portfolio.per_fte,
+    )
+    kpis = kpi_table(organisation=organisation, year=year, unit=unit, scope=scope)
     return {
         "filter_form": form,
         "year": year,
@@ -86,12 +94,13 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         "phase_type_chart": figures.portfolio_by_phase_chart(portfolio.matrix),
         "type_chart": figures.portfolio_by_type_chart(portfolio.matrix),
         "benefit_charts": figures.benefit_progress_charts(
-            portfolio.benefits, per_fte=portfolio.overview.per_fte
+            portfolio.benefits, per_fte=portfolio.per_fte
         ),
         "kpis": [(row, figures.kpi_trend_chart(row)) for row in kpis],
         "role_chart": figures.role_mix_chart(role_mix(organisation=organisation, unit=unit)),
         "put_to_use_chart": figures.put_to_use_chart(
-            put_to_use_by_type(organisation=organisation, year=year, unit=unit), year=year
+            put_to_use_by_type(organisation=organisation, year=year, unit=unit, scope=scope),
+            year=year,
         ),
         "median_chart": figures.median_days_chart(
             median_days_per_phase(organisation=organisation, year=year, unit=unit), year=year
