@@ -423,3 +423,32 @@ def put_to_use_chart(
         value_header=_("Innovasjoner"),
         by_row=True,
     )
+
+
+def initiators_chart(
+    counts: list[tuple[str, int]], *, year: int, id: str = "initiativtakere"
+) -> charts.BarChart:
+    """Innovations taken into use in the year by who initiated them (KS Innovasjonsbarometeret
+    asks the same: leder, medarbeider, innbygger, …)."""
+    total = sum(n for _name, n in counts)
+    top = max(counts, key=lambda item: item[1], default=None)
+    if total and top is not None:
+        summary = _(
+            "Flest av innovasjonene tatt i bruk i %(year)s kom fra %(who)s (%(n)s av %(total)s)."
+        ) % {
+            "n": top[1],
+            "total": total,
+            "year": year,
+            "who": top[0],
+        }
+    else:
+        summary = _("Ingen innovasjoner ble tatt i bruk i %(year)s.") % {"year": year}
+    return charts.bar_chart(
+        [Datum(name, n, _count(n)) for name, n in counts],
+        id=id,
+        title=_("Hvem tok initiativet, %(year)s") % {"year": year},
+        summary=summary,
+        label_header=_("Initiativtaker"),
+        value_header=_("Innovasjoner"),
+        by_row=True,
+    )

@@ -29,6 +29,7 @@ from maturity.selectors.dashboard import (
     strategy_years,
 )
 from maturity.selectors.kpis import (
+    initiators,
     kpi_scope,
     kpi_table,
     median_days_per_phase,
@@ -101,6 +102,9 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         "put_to_use_chart": figures.put_to_use_chart(
             put_to_use_by_type(organisation=organisation, year=year, unit=unit, scope=scope),
             year=year,
+        ),
+        "initiators_chart": figures.initiators_chart(
+            initiators(organisation=organisation, year=year, unit=unit), year=year
         ),
         "median_chart": figures.median_days_chart(
             median_days_per_phase(organisation=organisation, year=year, unit=unit), year=year

@@ -329,7 +329,7 @@ def grow(
         )
 
 
-DASHBOARD_QUERIES = 35
+DASHBOARD_QUERIES = 36
 STRATEGY_QUERIES = 21
 
 
@@ -450,3 +450,13 @@ def test_while_this_year_is_pending_the_latest_agreed_level_is_shown(
     # A year that is agreed shows its own level.
     page = text(client_for(leader).get(DASHBOARD, {"ar": "2025"}))
     assert "Omforent nivå for 2025 er 1. Vente å se." in page
+
+
+def test_the_dashboard_shows_who_initiated_the_innovations_taken_into_use(
+    leader: User, client_for: Callable[[User | None], Client]
+) -> None:
+    html = client_for(leader).get(reverse("maturity:dashboard")).content.decode()
+    assert "Hvem tok initiativet" in html
+    assert "Ingen innovasjoner ble tatt i bruk i" in html  # nothing is in use here yet
+    for label in ("Leder", "Medarbeider", "Innbygger", "Frivillig"):
+        assert f">{label}<" in html, label  # every initiator is in the chart's data table
