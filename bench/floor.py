@@ -52,6 +52,7 @@ from maturity.selectors.staircase import targets_for
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import Organisation, Unit
+from portal.params import parse_int
 from portfolio.models import (
     Benefit,
     Indicator,
@@ -382,11 +383,9 @@ neste: {{ targets.next.target_level.name|default:"–" }}.</p>
 
 
 def parse_year(raw: str | None) -> int:
-    try:
-        year = int(raw or "")
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    """`?ar=` as the dashboard reads it: ASCII digits 2000–2100, else this year."""
+    this_year = timezone.localdate().year
+    return parse_int(raw, default=this_year, minimum=2000, maximum=2100)
 
 
 @role_required(*LEADERS)
