@@ -65,6 +65,27 @@ class MaturityAction(models.TextChoices):
         "assessment.level_revised",
         _("%(who)s endret omforent nivå for %(year)s til %(level)s (versjon %(version)s)."),
     )
+    # The yearly strategy report for kommunestyret (made in the background).
+    REPORT_REQUESTED = (
+        "report.requested",
+        _("%(who)s bestilte strategirapporten for %(year)s (versjon %(version)s)."),
+    )
+    REPORT_STARTED = (
+        "report.started",
+        _("%(who)s begynte å lage strategirapporten for %(year)s (versjon %(version)s)."),
+    )
+    REPORT_DONE = (
+        "report.done",
+        _("%(who)s ferdigstilte strategirapporten for %(year)s (versjon %(version)s)."),
+    )
+    REPORT_FAILED = (
+        "report.failed",
+        _("Strategirapporten for %(year)s (versjon %(version)s) kunne ikke lages."),
+    )
+    REPORT_RETRIED = (
+        "report.retried",
+        _("%(who)s prøvde strategirapporten for %(year)s (versjon %(version)s) igjen."),
+    )
 
 
 def placeholders(event: DomainEvent, context: dict[str, Any]) -> dict[str, Any]:

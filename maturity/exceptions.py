@@ -17,3 +17,17 @@ class CriterionInUse(ValueError):
     def __init__(self, ticks: int) -> None:
         super().__init__(f"The criterion is ticked in {ticks} answers.")
         self.ticks = ticks
+
+
+class ReportPending(ValueError):
+    """A report for the year is still queued or being made: a second request (a double
+    click, two leaders at once) would only make the same report twice."""
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__(f"Report {report_id} is still pending.")
+        self.report_id = report_id
+
+
+class ReportNotFailed(ValueError):
+    """Only a failed report is tried again; a finished one is a record, a pending one is on
+    its way."""

@@ -515,3 +515,113 @@ class AgreedLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} v{self.version}: {self.level}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("I kø")
+    RUNNING = "running", _("Lages nå")
+    DONE = "done", _("Ferdig")
+    FAILED = "failed", _("Feilet")
+
+
+class StrategyReport(models.Model):
+    """One version of the yearly strategy report for kommunestyret, and its outbox.
+
+    Requesting a report saves this row (status «queued») in the request's transaction; the
+    task that makes it is queued after commit, and a beat sweep queues it again when that
+    never happened (Redis down) or a worker died (`maturity.services.reports`). A worker
+    claims the row (`attempts` + 1, a lease until `lease_until`, the claiming task's id),
+    writes both files under server-made names and stamps it «done» in one transaction. A done
+    report never changes: making the year again adds the next version.
+    """
+
+    # Still on its way: a second request for the same year waits for it.
+    PENDING: ClassVar[tuple[str, ...]] = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    # Claims a report may use (redeliveries, retries, sweeps) before it is failed for good.
+    MAX_ATTEMPTS: ClassVar[int] = 5
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="strategy_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    version = models.PositiveIntegerField(_("versjon"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("fremdrift"), default=0)
+    step = models.CharField(_("steg"), max_length=200, blank=True)
+    # The leaders' choice for the section on notable initiatives; none: the document's default.
+    notable_initiatives = models.ManyToManyField(
+        Initiative, blank=True, related_name="+", verbose_name=_("utvalgte initiativ")
+    )
+    accessible_file = models.FileField(max_length=200, blank=True)  # pdf/ua-1
+    archive_file = models.FileField(max_length=200, blank=True)  # pdf/a-3a
+    accessible_sha256 = models.CharField(max_length=64, blank=True)
+    archive_sha256 = models.CharField(max_length=64, blank=True)
+    accessible_size = models.PositiveIntegerField(null=True, blank=True)
+    archive_size = models.PositiveIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("sider"), null=True, blank=True)
+    gather_seconds = models.FloatField(null=True, blank=True)
+    layout_seconds = models.FloatField(null=True, blank=True)
+    # Nobody when Celery beat made it (the yearly report).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bestilt av"),
+    )
+    requested_at = models.DateTimeField(_("bestilt"), default=timezone.now)
+    # When it last went into the queue (requested, or retried after failing): the sweep's clock.
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ferdig"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    # A Bokmål sentence for the page, never a traceback (that goes to the log).
+    error = models.CharField(_("feil"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("strategirapport")
+        verbose_name_plural = _("strategirapporter")
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "version"], name="strategyreport_unique_version"
+            ),
+            # Beat's yearly report: one per organisation and year, however often beat runs.
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(requested_by__isnull=True),
+                name="strategyreport_one_yearly",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="strategyreport_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="strategyreport_version_positive"
+            ),
+        ]
+        indexes = [
+            # The outbox sweep reads the queued and running rows only.
+            models.Index(
+                fields=["status", "queued_at"],
+                name="strategyreport_pending",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year} v{self.version}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+    def download_name(self, variant: str) -> str:
+        """The ASCII file name a download is saved under: innovasjonsrapport-2026-v2.pdf,
+        and …-arkiv.pdf for the archive copy."""
+        suffix = "-arkiv" if variant == "arkiv" else ""
+        return f"innovasjonsrapport-{self.year}-v{self.version}{suffix}.pdf"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +268,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Redis redelivers a task not acknowledged within this many seconds (see below).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     # A Redis that accepts connections but never answers (stopped, half-open) would
@@ -275,8 +279,42 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # longer than the longest countdown/ETA a task is queued with (mail retries back off
     # to at most 60 s) and the longest task run (10 min), or Redis hands a still waiting
     # or running task to a second worker. An hour leaves room for both.
-    "visibility_timeout": 60 * 60,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for tasks past the visibility timeout whose worker died
+    # (kombu's default throttle of 10 would make that every 100 s).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
 }
+# A worker child is replaced once it has grown past this (KiB, checked after each task) or
+# after this many tasks: WeasyPrint does not give a large report's memory back to the OS.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
+
+# The yearly strategy report (maturity.tasks.make_strategy_report). Its hard time limit must
+# stay below the visibility timeout, or Redis hands a report still being made to a second
+# worker; the soft limit lets the task record a Bokmål error before the hard one kills it.
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 10 * 60)
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", REPORT_TIME_LIMIT - 60)
+if not 0 < REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "Need 0 < REPORT_SOFT_TIME_LIMIT < REPORT_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT, got "
+        f"{REPORT_SOFT_TIME_LIMIT}, {REPORT_TIME_LIMIT}, {CELERY_VISIBILITY_TIMEOUT}."
+    )
+
+
+def env_day_month(name: str, default: str) -> tuple[int, int]:
+    """A «dd.mm» date of every year, such as 15.01; anything else stops the start."""
+    value = env_str(name, default).strip()
+    try:
+        day, month = (int(part) for part in value.split("."))
+        date(2024, month, day)  # a leap year: 29.02 is a date
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a day and month as dd.mm, got {value!r}.")
+    return day, month
+
+
+# Beat makes every organisation's report for the year before on this date (dd.mm), at 05:00.
+STRATEGY_REPORT_DAY, STRATEGY_REPORT_MONTH = env_day_month("STRATEGY_REPORT_DATE", "15.01")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Everyone who chose the daily digest gets it before the working day (Oslo time).
@@ -297,6 +335,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # mail server refused past the retries, a worker died) are queued again.
     "requeue-unsent-mail": {
         "task": "ideas.tasks.requeue_unsent_mail",
+        "schedule": 60.0,
+    },
+    # The yearly strategy report for kommunestyret, for the year before: on the day, and on
+    # each day after it that month, so a run lost while Redis was down is made up the next
+    # morning (an organisation that has its yearly report gets no second one).
+    "make-yearly-strategy-reports": {
+        "task": "maturity.tasks.make_yearly_reports",
+        "schedule": crontab(
+            hour=5,
+            minute=0,
+            day_of_month=f"{STRATEGY_REPORT_DAY}-31",
+            month_of_year=STRATEGY_REPORT_MONTH,
+        ),
+    },
+    # The report outbox: reports still queued a minute after they were requested (Redis was
+    # down), and reports whose worker died (their claim ran out), are queued again.
+    "requeue-pending-reports": {
+        "task": "maturity.tasks.requeue_pending_reports",
         "schedule": 60.0,
     },
 }
