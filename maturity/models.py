@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -615,6 +616,9 @@ class StrategyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("maturity:report", args=[self.pk])
 
     @property
     def is_pending(self) -> bool:

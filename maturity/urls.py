@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from maturity.views import assessments, dashboard, kpis, measures, model, strategy
+from maturity.views import assessments, dashboard, kpis, measures, model, reports, strategy
 
 app_name = "maturity"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *measures.urlpatterns,  # strategic measures and their progress notes
     *model.urlpatterns,  # the staircase model: levels, periods, dimensions, criteria
     *assessments.urlpatterns,  # the yearly assessment and the agreed level
+    *reports.urlpatterns,  # the yearly report for kommunestyret: request, progress, downloads
 ]

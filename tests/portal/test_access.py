@@ -51,7 +51,7 @@ from portfolio.services.benefits import add_benefit, add_indicator
 from portfolio.services.meetings import create_meeting
 from portfolio.services.status import save_status_report
 from portfolio.services.triage import accept_idea, park_idea
-from tests.maturity.access_objects import model_object_pk, new_criterion
+from tests.maturity.access_objects import model_object_pk, new_criterion, strategy_report
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -119,6 +119,7 @@ POST_ONLY = Row(
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
 NOT_ALLOWED: dict[str, Any] = dict.fromkeys(ROLES[1:6], METHOD_NOT_ALLOWED)
 LEADERS_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403)
+REPORT_READERS = Row(anonymous=LOGIN, staff=403, board=200, leader=200, admin=200, outsider=403)
 BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
 
 ACCESS_TABLE: dict[str, Row] = {
@@ -327,6 +328,15 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:assessment": replace(LEADERS_ONLY, kwargs="assessment"),
     "maturity:assessment_answer": replace(LEADERS_ONLY, kwargs="assessment_dimension"),
     "maturity:assessment_agree": replace(LEADERS_ONLY, kwargs="assessment"),
+    # maturity: the yearly report for kommunestyret. Leaders and administrators request it
+    # and try a failed one again (POST only); they and the board see and download it; staff
+    # 403; another organisation's report 404.
+    "maturity:reports": REPORT_READERS,
+    "maturity:report_request": Row(anonymous=LOGIN, **NOT_ALLOWED),
+    "maturity:report": replace(REPORT_READERS, kwargs="report"),
+    "maturity:report_retry": Row(anonymous=LOGIN, kwargs="failed_report", **NOT_ALLOWED),
+    "maturity:report_download": replace(REPORT_READERS, kwargs="report"),
+    "maturity:report_archive": replace(REPORT_READERS, kwargs="report"),
 }
 
 
@@ -381,6 +391,8 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
         dimension = MaturityDimension.objects.filter(organisation=idea.organisation).first()
         assert dimension is not None
         return reverse(name, args=[assessment.year, dimension.pk])
+    if row.kwargs in {"report", "failed_report"}:
+        return reverse(name, args=[strategy_report(idea, failed=row.kwargs == "failed_report").pk])
     if row.kwargs == "meeting":
         return reverse(name, args=[_meeting(idea).pk])
     if row.kwargs == "idea":
@@ -603,6 +615,8 @@ POST_TABLE: dict[str, Post] = {
         "measure",
         lambda idea: {"text": "Godt i gang", "status": "in_progress", "versjon": "1"},
     ),
+    "maturity:report_request": Post("leader", "board", "", lambda idea: {"year": "2025"}),
+    "maturity:report_retry": Post("admin", "board", "failed_report"),
 }
 
 
