@@ -308,8 +308,9 @@ def env_day_month(name: str, default: str) -> tuple[int, int]:
     try:
         day, month = (int(part) for part in value.split("."))
         date(2024, month, day)  # a leap year: 29.02 is a date
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a day and month as dd.mm, got {value!r}.")
+    except ValueError as error:
+        message = f"{name} must be a day and month as dd.mm, got {value!r}."
+        raise ImproperlyConfigured(message) from error
     return day, month
 
 

@@ -375,7 +375,5 @@ def reports_to_requeue(*, now: datetime) -> list[int]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        StrategyReport.objects.filter(pk__in=ids, status=ReportStatus.QUEUED).update(
-            queued_at=now
-        )
+        StrategyReport.objects.filter(pk__in=ids, status=ReportStatus.QUEUED).update(queued_at=now)
     return ids

@@ -35,7 +35,7 @@ def slow_build(*args: Any, progress: report_document.Progress | None = None, **k
     return real_build(*args, progress=progress, **kwargs)
 
 
-report_document.build_report_files = slow_build  # type: ignore[assignment]  # the same signature
+report_document.build_report_files = slow_build
 
 if __name__ == "__main__":
     queue = sys.argv[1]

@@ -95,8 +95,9 @@ class Worker:
 
 @pytest.fixture
 def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def _assert_made_once(report: StrategyReport, media: Path) -> None:
         (report.accessible_file.name, report.accessible_sha256),
         (report.archive_file.name, report.archive_sha256),
     ):
-        content = (media / name).read_bytes()
+        content = (media / str(name)).read_bytes()
         assert content.startswith(b"%PDF-")
         assert hashlib.sha256(content).hexdigest() == checksum
     done = DomainEvent.objects.filter(action=MaturityAction.REPORT_DONE, subject_id=report.pk)
