@@ -54,9 +54,7 @@ def test_a_leader_requests_the_report_and_downloads_it(
         page.keyboard.press("Control+A")
         page.keyboard.type("2025")
         page.keyboard.press("Enter")
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Rapporten for 2025, versjon 1"
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Rapporten for 2025, versjon 1")
     status = page.locator("#report-status")
     expect(status).to_contain_text("I kø")
     expect(status.get_by_role("link", name="Oppdater")).to_be_visible()
