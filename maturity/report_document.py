@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,6 +46,11 @@ class ReportFiles:
     page_count: int
     gather_seconds: float
     layout_seconds: float
+
+
+def _whole(amount: Decimal) -> Decimal:
+    """Whole kroner and hours for the summary (the tables keep the decimals)."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def _level_name(content: ReportContent, number: int | None) -> str:
@@ -157,11 +162,11 @@ def summary_sentences(content: ReportContent) -> list[str]:
                 "forventet."
             )
             % {
-                "amount": format_nok(benefits.realised_amount),
-                "expected_amount": format_nok(benefits.expected_amount),
-                "hours": format_measure(benefits.realised_hours, "hours"),
+                "amount": format_nok(_whole(benefits.realised_amount)),
+                "expected_amount": format_nok(_whole(benefits.expected_amount)),
+                "hours": format_measure(_whole(benefits.realised_hours), "hours"),
                 "fte": format_decimal(fte(benefits.realised_hours, content.per_fte), 1),
-                "expected_hours": format_measure(benefits.expected_hours, "hours"),
+                "expected_hours": format_measure(_whole(benefits.expected_hours), "hours"),
             }
         )
     else:
@@ -200,9 +205,7 @@ def key_figures(content: ReportContent) -> list[KeyFigure]:
     benefits = content.benefits
     counts = content.status_counts
     level = (
-        _level_name(content, content.agreed.level.level)
-        if content.agreed
-        else _("Ikke omforent")
+        _level_name(content, content.agreed.level.level) if content.agreed else _("Ikke omforent")
     )
     target = content.staircase.target_level
     return [
@@ -213,7 +216,8 @@ def key_figures(content: ReportContent) -> list[KeyFigure]:
         ),
         KeyFigure(
             _("Tiltak fullført"),
-            _("%(done)s av %(total)s") % {"done": counts[MeasureStatus.DONE], "total": sum(counts.values())},
+            _("%(done)s av %(total)s")
+            % {"done": counts[MeasureStatus.DONE], "total": sum(counts.values())},
             ngettext("%(n)s over fristen", "%(n)s over fristen", content.overdue)
             % {"n": content.overdue},
         ),
@@ -224,22 +228,22 @@ def key_figures(content: ReportContent) -> list[KeyFigure]:
         ),
         KeyFigure(
             _("Frigjort tid"),
-            format_measure(benefits.realised_hours, "hours"),
-            _("%(fte)s årsverk") % {"fte": format_decimal(fte(benefits.realised_hours, content.per_fte), 1)},
+            format_measure(_whole(benefits.realised_hours), "hours"),
+            _("%(fte)s årsverk")
+            % {"fte": format_decimal(fte(benefits.realised_hours, content.per_fte), 1)},
         ),
         KeyFigure(
             _("Økonomiske gevinster"),
-            format_nok(benefits.realised_amount),
-            _("av %(expected)s forventet") % {"expected": format_nok(benefits.expected_amount)},
+            format_nok(_whole(benefits.realised_amount)),
+            _("av %(expected)s forventet")
+            % {"expected": format_nok(_whole(benefits.expected_amount))},
         ),
     ]
 
 
 def unit_chart(content: ReportContent) -> charts.BarChart:
     """Active initiatives per unit (the same active phases as the matrix)."""
-    data = [
-        Datum(name or _("Uten enhet"), n, format_decimal(n)) for name, n in content.by_unit
-    ]
+    data = [Datum(name or _("Uten enhet"), n, format_decimal(n)) for name, n in content.by_unit]
     top = content.by_unit[0] if content.by_unit else None
     summary = (
         _("Flest aktive initiativer har %(unit)s (%(n)s av %(total)s).")
@@ -347,4 +351,3 @@ def build_report_files(
         gather_seconds=gathered - started,
         layout_seconds=finished - gathered,
     )
-

@@ -318,8 +318,9 @@ def report_content(
             (lines[pk] for pk in used if pk in lines),
             key=lambda line: (line.taken_into_use_at, line.initiative.idea.title),
         ),
-        notable=[NotableInitiative(line, benefit_lists[line.initiative.pk]) for line in notable_lines],
+        notable=[
+            NotableInitiative(line, benefit_lists[line.initiative.pk]) for line in notable_lines
+        ],
         notable_chosen=chosen,
         appendix=list(lines.values()),
     )
-
