@@ -1,5 +1,5 @@
-"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard`;
-no command: help."""
+"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard|
+seed-report|report`; no command: help."""
 
 from __future__ import annotations
 
@@ -85,6 +85,20 @@ def main(argv: list[str] | None = None) -> int:
         default="on",
         help="PostgreSQL's JIT compilation: as the server has it (on), or SET jit = off",
     )
+    seed_report = commands.add_parser(
+        "seed-report",
+        help="the council report's scenario: 3 organisations, 3,000 ideas, 500 initiatives "
+        "with histories, benefits and maturity data in the largest (about a minute)",
+    )
+    seed_report.add_argument("--initiatives", type=int, default=500, metavar="N")
+    report = commands.add_parser(
+        "report",
+        help="the council report of the largest organisation: gathering against layout, "
+        "pages and peak memory, each run in a fresh worker-like process",
+    )
+    report.add_argument("--runs", type=int, default=3, metavar="N", help="processes, one each")
+    report.add_argument("--year", type=int, default=2026, metavar="YYYY")
+    report.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -112,6 +126,18 @@ def main(argv: list[str] | None = None) -> int:
             large=args.initiatives,
             small=args.small,
         )
+    elif args.command == "seed-report":
+        from bench.report import seed_report as seed_report_data
+
+        seed_report_data(initiatives=args.initiatives)
+    elif args.command == "report":
+        from bench.report import child as report_child
+        from bench.report import run as run_report
+
+        if args.child:
+            report_child(year=args.year)
+        else:
+            run_report(runs=max(args.runs, 1), year=args.year)
     elif args.command == "dashboard":
         from bench.dashboard import run as run_dashboard
 

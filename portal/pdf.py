@@ -1,8 +1,14 @@
-"""PDF documents (the board's minutes, benefit plans, later the council report) rendered from
-HTML templates that extend templates/pdf_base.html, by WeasyPrint.
+"""PDF documents (the board's minutes, benefit plans, the council's yearly report) rendered
+from HTML templates that extend templates/pdf_base.html, by WeasyPrint.
 
-WeasyPrint needs Pango from the operating system, so it is imported only inside `render_pdf`:
-the app starts, and `/helse/` answers, on a machine without it; only making a PDF fails there.
+WeasyPrint needs Pango from the operating system, so it is imported only inside the functions
+here: the app starts, and `/helse/` answers, on a machine without it; only making a PDF fails.
+
+Variants: `render_pdf(html, base_url)` writes a plain PDF (minutes, benefit plans); with
+`variant=` a PDF/UA or PDF/A file. One layout can be written as several variants
+(`layout_pdf` then `write_pdf` per variant), which is what the council report does: its
+accessible copy (`ACCESSIBLE`, pdf/ua-1: tagged, `/Lang` from `<html lang>`, title shown) and
+its archive copy (`ARCHIVE`, pdf/a-3a, tagged too) are the same pages, laid out once.
 """
 
 from __future__ import annotations
@@ -46,17 +52,39 @@ def static_base_url() -> str:
     return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
-    """A PDF of the HTML. Relative URLs resolve against `base_url`, a file URL of a folder;
-    nothing outside that folder is loaded."""
+# The variants Nyttig writes (WeasyPrint's names). Both are tagged (a structure tree).
+ACCESSIBLE = "pdf/ua-1"  # universal accessibility: what people read
+ARCHIVE = "pdf/a-3a"  # long-term archive, level A (accessible): for the case system (Noark)
+VARIANTS = (ACCESSIBLE, ARCHIVE)
+
+
+def layout_pdf(html: str, base_url: str, *, for_archive: bool = False) -> Any:
+    """The HTML laid out into pages (a `weasyprint.Document`), ready for `write_pdf`.
+    Relative URLs resolve against `base_url`, a file URL of a folder; nothing outside that
+    folder is loaded. `for_archive`: with the sRGB output intent PDF/A needs (a PDF/UA file
+    may carry it too, so one layout serves both)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     root = Path(url2pathname(urlsplit(base_url).path))
-    fonts = FontConfiguration()
-    document = HTML(string=html, base_url=base_url, url_fetcher=_local_file_fetcher(root))
-    pdf: bytes = document.write_pdf(font_config=fonts)
+    source = HTML(string=html, base_url=base_url, url_fetcher=_local_file_fetcher(root))
+    # The document keeps the font configuration alive as long as it needs it.
+    options = {"output_intent": "srgb"} if for_archive else {}
+    return source.render(font_config=FontConfiguration(), **options)
+
+
+def write_pdf(document: Any, *, variant: str | None = None) -> bytes:
+    """The laid-out document as PDF bytes, plain or as one of `VARIANTS`."""
+    if variant is not None and variant not in VARIANTS:
+        raise ValueError(f"Unknown PDF variant {variant!r}.")
+    pdf: bytes = document.write_pdf(pdf_variant=variant)
     return pdf
+
+
+def render_pdf(html: str, base_url: str, *, variant: str | None = None) -> bytes:
+    """A PDF of the HTML (see `layout_pdf`), plain or as one of `VARIANTS`."""
+    document = layout_pdf(html, base_url, for_archive=variant == ARCHIVE)
+    return write_pdf(document, variant=variant)
 
 
 def pdf_response(
