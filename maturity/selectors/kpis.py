@@ -8,7 +8,8 @@ Definitions (the texts users see are the KPI definitions in `maturity.defaults.K
   (`Phase.in_use`), or has been and has since only moved on to a later phase (such as
   «Avsluttet»), and at least one of its benefits is measured. Moved back to an earlier phase
   that is not in use, it no longer counts. Ideas withdrawn or merged never count. The moment
-  it was taken into use is the latest `PhaseVisit.entered_at` of an in-use phase.
+  it was taken into use is the latest `PhaseVisit.entered_at` of an in-use phase, kept on the
+  initiative as `Initiative.in_use_since` (`portfolio.services.derived`).
 - **Innovasjonsgrad** for year Y (KS Innovasjonsbarometeret): the share of the organisation's
   active units (`portal.Unit.is_active`) with at least one innovation (through `idea.unit`)
   taken into use in the 24 months ending 31 December Y, or today for the current year. With a
@@ -198,26 +199,16 @@ def counted_initiatives(
     return initiatives
 
 
-def taken_into_use(initiatives: QuerySet[Initiative]) -> QuerySet[PhaseVisit]:
-    """For each of the initiatives «nyttiggjort» now, its latest entry into an in-use phase:
-    one phase visit each, whose `entered_at` is when it was taken into use.
-
-    Rows of visits rather than a subquery per initiative, so that the yearly counts read a
-    plain column (PostgreSQL would repeat such a subquery in every yearly FILTER, and the
-    cost would pass `jit_above_cost`)."""
-    later = PhaseVisit.objects.filter(
-        initiative=OuterRef("initiative"),
-        phase__in_use=True,
-        entered_at__gt=OuterRef("entered_at"),
-    )
-    return PhaseVisit.objects.filter(
-        phase__in_use=True, initiative__in=initiatives.filter(put_to_use_q()).values("pk")
-    ).exclude(Exists(later))
+def taken_into_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """The initiatives «nyttiggjort» now; each one's `in_use_since` (maintained on the row,
+    see `portfolio.services.derived`) is when it was taken into use: its latest entry into
+    an in-use phase."""
+    return initiatives.filter(put_to_use_q())
 
 
 def used_in(start: datetime, end: datetime) -> Q:
     """On `taken_into_use`: taken into use within [start, end)."""
-    return Q(entered_at__gte=start, entered_at__lt=end)
+    return Q(in_use_since__gte=start, in_use_since__lt=end)
 
 
 def active_at(moment: datetime) -> Q:
@@ -228,11 +219,11 @@ def active_at(moment: datetime) -> Q:
 
 
 def _multi_type() -> Exists:
-    """On `taken_into_use`: the idea has a secondary type besides its primary one."""
+    """On initiatives: the idea has a secondary type besides its primary one."""
     through = Idea.secondary_types.through
     return Exists(
-        through.objects.filter(idea_id=OuterRef("initiative__idea_id")).exclude(
-            innovationtype_id=OuterRef("initiative__idea__innovation_type_id")
+        through.objects.filter(idea_id=OuterRef("idea_id")).exclude(
+            innovationtype_id=OuterRef("idea__innovation_type_id")
         )
     )
 
@@ -280,17 +271,13 @@ class Scope:
         rows = (
             taken_into_use(self.initiatives)
             .filter(used_in(start_of(self.years[0]), start_of(self.years[-1] + 1)))
-            .annotate(year=ExtractYear("entered_at"))
-            .values("year", code=F("initiative__idea__innovation_type__code"))
+            .annotate(year=ExtractYear("in_use_since"))
+            .values("year", code=F("idea__innovation_type__code"))
             .annotate(
-                total=Count("initiative", distinct=True),
-                multi=Count("initiative", distinct=True, filter=Q(_multi_type())),
-                reused=Count(
-                    "initiative", distinct=True, filter=Q(initiative__idea__reuses_solution=True)
-                ),
-                shared=Count(
-                    "initiative", distinct=True, filter=Q(initiative__shared_with_others=True)
-                ),
+                total=Count("pk"),
+                multi=Count("pk", filter=Q(_multi_type())),
+                reused=Count("pk", filter=Q(idea__reuses_solution=True)),
+                shared=Count("pk", filter=Q(shared_with_others=True)),
             )
             .order_by()
         )
@@ -330,12 +317,12 @@ class Scope:
             ).count()
             if not denominator:
                 return {year: share(0, 0) for year in self.moments}
-            users = taken_into_use(self.initiatives).filter(initiative__idea__unit__is_active=True)
+            users = taken_into_use(self.initiatives).filter(idea__unit__is_active=True)
         windows = {
             f"units_{year}": Count(
-                "initiative__idea__unit",
+                "idea__unit",
                 distinct=True,
-                filter=_in("entered_at", two_years_before(end), end, self.now),
+                filter=_in("in_use_since", two_years_before(end), end, self.now),
             )
             for year, end in self.moments.items()
         }
@@ -733,7 +720,7 @@ def innovation_rate(*, organisation: Organisation, year: int, unit: Unit | None 
     return scope.innovation_rate.get(year, share(0, 0))
 
 
-def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QuerySet[PhaseVisit]:
+def _used_in(organisation: Organisation, year: int, unit: Unit | None) -> QuerySet[Initiative]:
     return taken_into_use(counted_initiatives(organisation, unit)).filter(
         used_in(start_of(year), start_of(year + 1))
     )
@@ -767,8 +754,8 @@ def initiators(
     """Innovations taken into use in the year by who initiated them, every kind, zeros too."""
     counts = dict(
         _used_in(organisation, year, unit)
-        .values_list("initiative__idea__initiator")
-        .annotate(count=Count("initiative", distinct=True))
+        .values_list("idea__initiator")
+        .annotate(count=Count("pk"))
         .order_by()
     )
     return [(str(initiator.label), counts.get(initiator.value, 0)) for initiator in Initiator]
