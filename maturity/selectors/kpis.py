@@ -47,7 +47,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Count,
     DurationField,
     Exists,
@@ -71,11 +73,11 @@ from portal.models import Organisation, Unit
 from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind, PhaseVisit
 from portfolio.roles import role_levels
 from portfolio.selectors.benefits import (
-    NEVER_COUNTED,
     BenefitFigures,
     GroupKey,
     benefit_cells,
     fte,
+    never_counted_ideas,
     put_to_use_q,
 )
 from portfolio.selectors.phases import hours_per_fte, stalled_after
@@ -192,7 +194,7 @@ def counted_initiatives(
 ) -> QuerySet[Initiative]:
     """The organisation's initiatives that may count (not withdrawn or merged), of a unit."""
     initiatives = Initiative.objects.for_organisation(organisation).exclude(
-        idea__status__in=NEVER_COUNTED
+        idea_id__in=never_counted_ideas(organisation)
     )
     if unit is not None:
         initiatives = initiatives.filter(idea__unit=unit)
@@ -414,7 +416,7 @@ class Scope:
     def active_visits(self) -> QuerySet[PhaseVisit]:
         visits = PhaseVisit.objects.filter(
             initiative__organisation=self.organisation, phase__kind=PhaseKind.ACTIVE
-        ).exclude(initiative__idea__status__in=NEVER_COUNTED)
+        ).exclude(initiative__idea_id__in=never_counted_ideas(self.organisation))
         if self.unit is not None:
             visits = visits.filter(initiative__idea__unit=self.unit)
         return visits
@@ -463,16 +465,37 @@ class Scope:
         return {row["year"]: row["moved"] for row in rows}
 
 
+class _Median(Aggregate):
+    """PostgreSQL's median of durations: the middle value, or the mean of the middle two
+    (`PERCENTILE_CONT(0.5)`, an ordered-set aggregate SQLite lacks)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
 def _middle_durations(
     visits: QuerySet[PhaseVisit], *, partition: str
 ) -> dict[Any, list[timedelta]]:
-    """The middle one or two visit lengths per group (`year` of leaving, or `phase_id`).
+    """The middle one or two visit lengths per group (`year` of leaving, or `phase_id`),
+    whose mean is the group's median.
 
     The database ranks the lengths within each group from below and from above (CUME_DIST,
     ties broken by id); the middle ones have at least half at or below them and at least
-    half at or above (as `portfolio.selectors.flow.median_days_per_phase` does)."""
+    half at or above (as `portfolio.selectors.flow.median_days_per_phase` does). On
+    PostgreSQL it computes the median itself (`_Median`): the same figure, cheaper."""
     length = ExpressionWrapper(F("left_at") - F("entered_at"), output_field=DurationField())
     group = ExtractYear("left_at") if partition == "year" else F("phase_id")
+    if connection.vendor == "postgresql":
+        # The same median in one sort per group instead of two windows over every stay.
+        medians = (
+            visits.order_by()
+            .annotate(bucket=group)
+            .values("bucket")
+            .annotate(median=_Median(length))
+            .values_list("bucket", "median")
+        )
+        return {key: [median] for key, median in medians}
     middle = (
         visits.order_by()
         .annotate(bucket=group, length=length)
