@@ -19,7 +19,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -39,7 +38,6 @@ from portfolio.models import (
     Initiative,
     Measurement,
     MeasureUnit,
-    PhaseVisit,
 )
 from portfolio.selectors.phases import hours_per_fte
 
@@ -70,11 +68,7 @@ def put_to_use_q() -> Q:
     measured = Indicator.objects.filter(
         benefit__initiative=OuterRef("pk"), latest_measured_on__isnull=False
     )
-    return (
-        Q(in_use_since__isnull=False)
-        & Q(Exists(measured))
-        & ~Q(idea__status__in=NEVER_COUNTED)
-    )
+    return Q(in_use_since__isnull=False) & Q(Exists(measured)) & ~Q(idea__status__in=NEVER_COUNTED)
 
 
 def with_put_to_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -256,7 +250,9 @@ def realised_by_latest() -> Case:
     realised towards the target, never below 0; None when it is not measured."""
     money = DecimalField(max_digits=16, decimal_places=2)
     towards_target = Case(
-        When(GreaterThanOrEqual(F("target"), F("baseline")), then=F("latest_value") - F("baseline")),
+        When(
+            GreaterThanOrEqual(F("target"), F("baseline")), then=F("latest_value") - F("baseline")
+        ),
         default=F("baseline") - F("latest_value"),
         output_field=money,
     )
