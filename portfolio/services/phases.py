@@ -124,8 +124,14 @@ def _renumber(phases: list[Phase], *, start: int = 0) -> None:
 
 def _refresh_in_use(organisation: Organisation) -> None:
     """After a change to the board's order or to which phases are in use: whether (and
-    since when) each initiative counts as in use depends on both."""
-    refresh_in_use_since(Initiative.objects.filter(organisation=organisation))
+    since when) each initiative counts as in use depends on both.
+
+    The initiatives are locked first, in a statement of their own: a move in flight
+    commits before the UPDATE starts, so the UPDATE's reading of the visits includes it
+    (a blocked UPDATE would re-check the row but read the visits as they were)."""
+    initiatives = Initiative.objects.filter(organisation=organisation)
+    list(initiatives.select_for_update().values_list("pk", flat=True))
+    refresh_in_use_since(initiatives)
 
 
 @transaction.atomic

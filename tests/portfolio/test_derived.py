@@ -5,6 +5,7 @@ from the history."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.db import connection
 
 from portal.models import Organisation, User
 from portfolio.models import BenefitKind, Indicator, Initiative, MeasureUnit, Phase
@@ -67,7 +69,9 @@ def pilot(make_initiative: Callable[..., Initiative], organisation: Organisation
 # in_use_since -------------------------------------------------------------------------------
 
 
-def test_moving_into_use_sets_it_and_moving_back_out_clears_it(pilot: Initiative, bob: User) -> None:
+def test_moving_into_use_sets_it_and_moving_back_out_clears_it(
+    pilot: Initiative, bob: User
+) -> None:
     assert in_use_since(pilot) is None
     moved = move(pilot, bob, "Overgang til drift", at(2024, 3, 1))
     assert moved.in_use_since == at(2024, 3, 1) == in_use_since(pilot)
@@ -235,3 +239,38 @@ def test_the_data_migration_fills_both_from_the_history(
     assert in_use_since(indicator.benefit.initiative) is None  # never in use
     assert latest(indicator) == (Decimal(70), date(2025, 3, 20))
     assert latest(unmeasured) == (None, None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_measurements_recorded_at_once_leave_the_later_dated_as_latest(
+    indicator: Indicator, bob: User, alice: User
+) -> None:
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def measure(actor: User, day: int, value: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            record_measurement(
+                indicator=Indicator.objects.get(pk=indicator.pk),
+                actor=actor,
+                measured_on=date(2025, 3, day),
+                value=Decimal(value),
+            )
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=measure, args=(bob, 20, 70)),
+        threading.Thread(target=measure, args=(alice, 1, 90)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert indicator.measurements.count() == 2
+    assert latest(indicator) == (Decimal(70), date(2025, 3, 20))
