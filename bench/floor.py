@@ -87,8 +87,10 @@ def initiatives_taken_into_use(organisation: Organisation) -> QuerySet[Initiativ
     )
 
 
-def never_counted(organisation: Organisation) -> QuerySet[Idea]:
-    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values("pk")
+def never_counted(organisation: Organisation) -> QuerySet[Idea, int]:
+    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values_list(
+        "pk", flat=True
+    )
 
 
 def realised_by_latest() -> Case:

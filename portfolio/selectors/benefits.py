@@ -48,11 +48,13 @@ ONE_DECIMAL = Decimal("0.1")
 NEVER_COUNTED = (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED)
 
 
-def never_counted_ideas(organisation: Organisation) -> QuerySet[Idea]:
+def never_counted_ideas(organisation: Organisation) -> QuerySet[Idea, int]:
     """The organisation's withdrawn and merged ideas (their pks), to exclude with
     `idea_id__in`: one hashed lookup from the (organisation, status) index rather than
     reading every initiative's idea row."""
-    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values("pk")
+    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values_list(
+        "pk", flat=True
+    )
 
 
 def put_to_use_q() -> Q:

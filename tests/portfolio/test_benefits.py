@@ -30,7 +30,6 @@ from portfolio.models import (
     Phase,
     PortfolioSettings,
 )
-from portfolio.selectors.board import open_checklist_items
 from portfolio.selectors.benefits import (
     benefit_statuses,
     benefit_totals,
@@ -39,6 +38,7 @@ from portfolio.selectors.benefits import (
     put_to_use_q,
     with_put_to_use,
 )
+from portfolio.selectors.board import open_checklist_items
 from portfolio.services.benefits import (
     add_benefit,
     add_indicator,
@@ -704,7 +704,7 @@ def test_an_htmx_indicator_with_errors_comes_back_open_with_the_message(
 def test_recording_a_measurement_with_htmx_updates_progress_and_status(
     indicator: Indicator, alice: User, client_for: Callable[[User | None], Client]
 ) -> None:
-    initiative = move_to(indicator.benefit.initiative, "Ny praksis", alice)
+    move_to(indicator.benefit.initiative, "Ny praksis", alice)
     url = reverse("portfolio:measurement_create", args=[indicator.pk])
     data = {"measured_on": "2026-03-01", "value": "100", "comment": "Etter pilot"}
     response = client_for(alice).post(url, data, HTTP_HX_REQUEST="true")
