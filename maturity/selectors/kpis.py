@@ -337,8 +337,10 @@ class Scope:
         municipality as initiator or partner, and stalled.
 
         One pass over the stays in active phases that overlap the years: each stay carries
-        its initiative's first baseline date, and an initiative counts in a year when one of
-        its stays covers the year's end."""
+        its initiative's first baseline date and role, is joined with the year ends it
+        covers, and an initiative counts in a year when one of its stays covers the year's
+        end. The stays are an ORM query; the join with the year ends (a VALUES list) is SQL
+        of its own, four counts per year instead of twenty filtered aggregates to build."""
         if not self.moments:
             return {}
         days = stalled_after(self.organisation)
@@ -347,33 +349,44 @@ class Scope:
             self.active_visits()
             .filter(entered_at__lte=max(moments))
             .exclude(left_at__lte=min(moments))
-            # Grouped per stay, so PostgreSQL reads it as a table of stays (it would inline a
-            # plain subquery into every yearly FILTER and pass jit_above_cost).
+            # Grouped per stay: one row each however many indicators the initiative has.
             .annotate(
                 first_baseline=Min("initiative__benefits__indicators__baseline_date"),
                 role=Min("initiative__role"),
             )
+            .values("initiative_id", "entered_at", "left_at", "first_baseline", "role")
         )
-        counts: dict[str, Any] = {}
+        stays_sql, stays_params = stays.query.sql_with_params()
+        ops = connection.ops
+        year_ends: list[Any] = []
         for year, moment in self.moments.items():
-            covers = Q(entered_at__lte=moment) & (Q(left_at__isnull=True) | Q(left_at__gt=moment))
-            dated = Q(first_baseline__lte=last_day(year, self.now))
-            counts[f"active_{year}"] = Count("initiative", distinct=True, filter=covers)
-            counts[f"baseline_{year}"] = Count("initiative", distinct=True, filter=covers & dated)
-            counts[f"initiator_{year}"] = Count(
-                "initiative", distinct=True, filter=covers & Q(role__gte=INITIATOR_LEVEL)
-            )
-            counts[f"stalled_{year}"] = Count(
-                "initiative",
-                distinct=True,
-                filter=covers & Q(entered_at__lt=moment - timedelta(days=days)),
-            )
-        found = stays.aggregate(**counts)
+            year_ends += [
+                year,
+                ops.adapt_datetimefield_value(moment),
+                ops.adapt_datefield_value(last_day(year, self.now)),
+                ops.adapt_datetimefield_value(moment - timedelta(days=days)),
+            ]
+        # Only placeholders go into the text: the values are parameters, the stays the ORM's.
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(self.moments))
+        sql = f"""
+            WITH year_end (year, moment, last_day, stalled_before) AS (VALUES {values})
+            SELECT year_end.year,
+                COUNT(DISTINCT stay.initiative_id),
+                COUNT(DISTINCT CASE WHEN stay.first_baseline <= year_end.last_day
+                    THEN stay.initiative_id END),
+                COUNT(DISTINCT CASE WHEN stay.role >= %s THEN stay.initiative_id END),
+                COUNT(DISTINCT CASE WHEN stay.entered_at < year_end.stalled_before
+                    THEN stay.initiative_id END)
+            FROM ({stays_sql}) stay
+            JOIN year_end ON stay.entered_at <= year_end.moment
+                AND (stay.left_at IS NULL OR stay.left_at > year_end.moment)
+            GROUP BY year_end.year"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*year_ends, INITIATOR_LEVEL, *stays_params])
+            found = {row[0]: row[1:] for row in cursor.fetchall()}
+        keys = ("active", "baseline", "initiator", "stalled")
         return {
-            year: {
-                key: found[f"{key}_{year}"] or 0
-                for key in ("active", "baseline", "initiator", "stalled")
-            }
+            year: dict(zip(keys, found.get(year, (0, 0, 0, 0)), strict=True))
             for year in self.moments
         }
 
