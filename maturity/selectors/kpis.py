@@ -243,11 +243,14 @@ class Scope:
         now: datetime | None = None,
         cells: dict[GroupKey, BenefitFigures] | None = None,
         per_fte: Decimal | None = None,
+        stalled_days: int | None = None,
     ) -> None:
         self.organisation = organisation
-        # The benefit cells and hours per årsverk, when the caller has read them already.
+        # The benefit cells, hours per årsverk and stalled-after days, when the caller has
+        # read them already.
         self._cells = cells
         self._per_fte = per_fte
+        self._stalled_days = stalled_days
         self.unit = unit
         self.years = sorted(years)
         self.now = now or timezone.now()
@@ -343,7 +346,9 @@ class Scope:
         of its own, four counts per year instead of twenty filtered aggregates to build."""
         if not self.moments:
             return {}
-        days = stalled_after(self.organisation)
+        days = self._stalled_days
+        if days is None:
+            days = stalled_after(self.organisation)
         moments = list(self.moments.values())
         stays = (
             self.active_visits()
@@ -667,10 +672,19 @@ def kpi_scope(
     years: int = 5,
     cells: dict[GroupKey, BenefitFigures] | None = None,
     per_fte: Decimal | None = None,
+    stalled_days: int | None = None,
 ) -> Scope:
-    """The scope `kpi_table` reads its figures from: the `years` years ending at `year`."""
+    """The scope `kpi_table` reads its figures from: the `years` years ending at `year`.
+    `cells`, `per_fte` and `stalled_days` (`stalled_after`): when the caller has them."""
     span = list(range(year - years + 1, year + 1))
-    return Scope(organisation=organisation, unit=unit, years=span, cells=cells, per_fte=per_fte)
+    return Scope(
+        organisation=organisation,
+        unit=unit,
+        years=span,
+        cells=cells,
+        per_fte=per_fte,
+        stalled_days=stalled_days,
+    )
 
 
 def kpi_table(
@@ -768,16 +782,18 @@ def put_to_use_by_type(
     year: int,
     unit: Unit | None = None,
     scope: Scope | None = None,
+    types: list[InnovationType] | None = None,
 ) -> list[tuple[str, int]]:
     """Innovations taken into use in the year per primary type, all four types, zeros too.
     `scope`: the KPI table's (`kpi_scope`, the same organisation and unit, `year` among its
-    years), whose yearly counts by type are read already."""
+    years), whose yearly counts by type are read already; `types`: the organisation's
+    innovation types, when the caller has read them."""
     if scope is None or year not in scope.years:
         scope = Scope(organisation=organisation, unit=unit, years=[year])
     counts = scope.put_to_use_by_type(year)
-    names = dict(
-        InnovationType.objects.filter(organisation=organisation).values_list("code", "name")
-    )
+    if types is None:
+        types = list(InnovationType.objects.filter(organisation=organisation))
+    names = {kind.code: kind.name for kind in types}
     return [
         (names.get(code.value, str(code.label)), counts.get(code.value, 0))
         for code in InnovationTypeCode
@@ -813,14 +829,19 @@ def role_mix(*, organisation: Organisation, unit: Unit | None = None) -> list[tu
 
 
 def median_days_per_phase(
-    *, organisation: Organisation, year: int, unit: Unit | None = None
+    *,
+    organisation: Organisation,
+    year: int,
+    unit: Unit | None = None,
+    phases: list[Phase] | None = None,
 ) -> list[tuple[str, Decimal | None]]:
     """Per active phase, in board order: the median length in days of the stays in it that
-    ended in the year; None for a phase nobody left that year."""
+    ended in the year; None for a phase nobody left that year. `phases`: the organisation's
+    active phases, when the caller has read them."""
     scope = Scope(organisation=organisation, unit=unit, years=[year])
-    phases = list(
-        Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE).order_by("order")
-    )
+    if phases is None:
+        phases = list(Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE))
+    phases = sorted(phases, key=lambda phase: phase.order)
     visits = scope.active_visits().filter(
         left_at__gte=start_of(year), left_at__lt=start_of(year + 1)
     )
