@@ -53,6 +53,7 @@ from portfolio.models import (
     TrafficLight,
 )
 from portfolio.selectors.reminders import due_reminders
+from portfolio.services.derived import refresh_latest_measurements
 
 LARGE = 2_000
 SMALL = 200
@@ -202,6 +203,10 @@ def insert_benefits(
             for n, value in enumerate(values)
         ),
         batch_size=BATCH_SIZE,
+    )
+    # Each indicator's latest measurement, as record_measurement keeps it.
+    refresh_latest_measurements(
+        Indicator.objects.filter(pk__in=[indicator.pk for indicator, _values in indicators])
     )
     return len(benefits)
 

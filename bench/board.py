@@ -54,6 +54,7 @@ from portfolio.models import (
 )
 from portfolio.selectors.board import open_checklist_items
 from portfolio.services.board import move_initiative
+from portfolio.services.derived import refresh_in_use_since
 
 LARGE = 2_000
 SMALL = 200
@@ -187,6 +188,8 @@ def insert_initiatives(
         for initiative, visits in zip(initiatives, histories, strict=True)
         for phase, entered, left in visits
     )
+    # The maintained «in use since» column, as move_initiative would have left it.
+    refresh_in_use_since(Initiative.objects.filter(pk__in=[i.pk for i in initiatives]))
     # Leaving a phase settles its checkpoints; «Utført» here, as the benchmark's moves do.
     ChecklistAnswer.objects.bulk_create(
         (

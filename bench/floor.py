@@ -17,21 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DecimalField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import CumeDist, ExtractYear, Greatest, TruncMonth
+from django.db.models.functions import ExtractYear, Greatest, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 from django.http import HttpResponse
 from django.template import engines
@@ -57,14 +58,13 @@ from portfolio.models import (
     Benefit,
     Indicator,
     Initiative,
-    Measurement,
     MeasureUnit,
     PhaseKind,
     PhaseVisit,
     PortfolioSettings,
 )
 from portfolio.selectors.benefits import NEVER_COUNTED
-from portfolio.selectors.flow import active_phases, median_days_per_phase
+from portfolio.selectors.flow import active_phases, days
 
 YEARS_SHOWN = 5  # innovations taken into use per year: this year and the four before
 INNOVATION_WINDOW = timedelta(days=730)  # innovasjonsgrad: the last 24 months
@@ -72,42 +72,48 @@ MONTHS_OF_THROUGHPUT = 12
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def visits_taken_into_use(organisation: Organisation) -> QuerySet[PhaseVisit]:
-    """«Nyttiggjort» as `maturity.selectors.kpis` counts it, one row per initiative: its latest
-    visit to a phase where the solution is in use (no later such visit exists; an initiative
-    moved back out of use still counts), at least one of its benefits measured, and its idea
+def initiatives_taken_into_use(organisation: Organisation) -> QuerySet[Initiative]:
+    """«Nyttiggjort» as `maturity.selectors.kpis` counts it, one row per initiative: in use
+    now (the maintained `in_use_since`, when it last entered an in-use phase), at least one
+    of its benefits measured (an indicator's maintained latest measurement), its idea
     neither withdrawn nor merged."""
-    later = PhaseVisit.objects.filter(
-        initiative_id=OuterRef("initiative_id"),
-        phase__in_use=True,
-        entered_at__gt=OuterRef("entered_at"),
-    )
-    measured = Measurement.objects.filter(
-        indicator__benefit__initiative_id=OuterRef("initiative_id")
+    measured = Indicator.objects.filter(
+        benefit__initiative_id=OuterRef("pk"), latest_measured_on__isnull=False
     )
     return (
-        PhaseVisit.objects.filter(initiative__organisation=organisation, phase__in_use=True)
-        .exclude(initiative__idea__status__in=NEVER_COUNTED)
-        .filter(~Exists(later), Exists(measured))
+        Initiative.objects.filter(organisation=organisation, in_use_since__isnull=False)
+        .exclude(idea_id__in=never_counted(organisation))
+        .filter(Exists(measured))
     )
 
 
-def realised_by_latest() -> Subquery:
-    """What the indicator's (the outer query's) latest measurement has realised towards its
-    target, never below 0; NULL when it is not measured."""
-    baseline, target = OuterRef("baseline"), OuterRef("target")
+def never_counted(organisation: Organisation) -> QuerySet[Idea, int]:
+    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values_list(
+        "pk", flat=True
+    )
+
+
+def realised_by_latest() -> Case:
+    """What the indicator's latest measurement (`latest_value`) has realised towards its
+    target, never below 0; NULL when it is not measured (GREATEST skips NULLs)."""
     towards = Case(
-        When(GreaterThanOrEqual(target, baseline), then=F("value") - baseline),
-        default=baseline - F("value"),
+        When(
+            GreaterThanOrEqual(F("target"), F("baseline")), then=F("latest_value") - F("baseline")
+        ),
+        default=F("baseline") - F("latest_value"),
         output_field=MONEY,
     )
-    latest = (
-        Measurement.objects.filter(indicator=OuterRef("pk"))
-        .order_by("-measured_on", "-id")
-        .annotate(realised=Greatest(towards, Value(Decimal(0)), output_field=MONEY))
-        .values("realised")[:1]
+    return Case(
+        When(latest_value__isnull=True, then=Value(None)),
+        default=Greatest(towards, Value(Decimal(0)), output_field=MONEY),
+        output_field=MONEY,
     )
-    return Subquery(latest, output_field=MONEY)
+
+
+class Median(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
 
 
 def year_start(year: int) -> datetime:
@@ -130,7 +136,7 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     stalled_days = settings["stalled_after_days"]
     stalled_before = now - timedelta(days=stalled_days)
     initiatives = Initiative.objects.filter(organisation=organisation)
-    taken_into_use = visits_taken_into_use(organisation)
+    taken_into_use = initiatives_taken_into_use(organisation)
 
     inbox_by_type = list(
         Idea.objects.filter(organisation=organisation, status=IdeaStatus.SUBMITTED)
@@ -147,17 +153,17 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         )
         .order_by("phase__order", "idea__innovation_type__name")
     )
-    secondary = Idea.secondary_types.through.objects.filter(idea_id=OuterRef("initiative__idea_id"))
+    secondary = Idea.secondary_types.through.objects.filter(idea_id=OuterRef("idea_id"))
     put_to_use = list(
         taken_into_use.filter(
-            entered_at__year__gte=year - YEARS_SHOWN + 1, entered_at__year__lte=year
+            in_use_since__year__gte=year - YEARS_SHOWN + 1, in_use_since__year__lte=year
         )
-        .values(year=ExtractYear("entered_at"), type=F("initiative__idea__innovation_type__name"))
+        .values(year=ExtractYear("in_use_since"), type=F("idea__innovation_type__name"))
         .annotate(
-            n=Count("initiative_id"),
-            multi_type=Count("initiative_id", filter=Q(Exists(secondary))),
-            reused=Count("initiative_id", filter=Q(initiative__idea__reuses_solution=True)),
-            shared=Count("initiative_id", filter=Q(initiative__shared_with_others=True)),
+            n=Count("pk"),
+            multi_type=Count("pk", filter=Q(Exists(secondary))),
+            reused=Count("pk", filter=Q(idea__reuses_solution=True)),
+            shared=Count("pk", filter=Q(shared_with_others=True)),
         )
         .order_by("year", "type")
     )
@@ -168,9 +174,9 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     innovation_rate = taken_into_use.aggregate(
         **{
             f"units_{y}": Count(
-                "initiative__idea__unit",
+                "idea__unit",
                 distinct=True,
-                filter=Q(entered_at__gt=end - INNOVATION_WINDOW, entered_at__lte=end),
+                filter=Q(in_use_since__gt=end - INNOVATION_WINDOW, in_use_since__lte=end),
             )
             for y, end in moments.items()
         }
@@ -197,7 +203,7 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
             distinct=True,
             filter=active & Q(visits__entered_at__lt=end - timedelta(days=stalled_days)),
         )
-    counted = initiatives.exclude(idea__status__in=NEVER_COUNTED)
+    counted = initiatives.exclude(idea_id__in=never_counted(organisation))
     states = counted.aggregate(**state)
     roles = list(
         counted.filter(phase__kind=PhaseKind.ACTIVE)
@@ -220,11 +226,20 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         .annotate(realised=Sum("gain"), measured=Count("gain"), indicators=Count("pk"))
         .order_by("unit", "year")
     )
-    # The median is the flow page's own query (one grouped query with two windows): there is
-    # no plainer way to a median in Django that works on SQLite too.
+    # Median days per phase of the active-phase stays that ended in the year: PostgreSQL's
+    # PERCENTILE_CONT, as the KPIs compute it there.
     phases = active_phases(organisation=organisation)
-    medians = median_days_per_phase(organisation=organisation, phases=phases)
-    median_days = zip(phases, medians, strict=True)
+    stays = PhaseVisit.objects.filter(
+        initiative__organisation=organisation, phase__kind=PhaseKind.ACTIVE
+    ).exclude(initiative__idea_id__in=never_counted(organisation))
+    length = ExpressionWrapper(F("left_at") - F("entered_at"), output_field=DurationField())
+    medians = dict(
+        stays.filter(left_at__gte=year_start(year), left_at__lt=year_start(year + 1))
+        .values("phase_id")
+        .annotate(median=Median(length))
+        .values_list("phase_id", "median")
+    )
+    median_days = [(phase, days(medians.get(phase.pk))) for phase in phases]
     since = now - timedelta(days=31 * MONTHS_OF_THROUGHPUT)
     throughput = list(
         PhaseVisit.objects.filter(initiative__organisation=organisation, entered_at__gte=since)
@@ -243,28 +258,14 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         .annotate(moved=Count("initiative_id", distinct=True))
         .order_by("year")
     )
-    # Median days of the active-phase visits that ended in each year: the middle one or two
-    # by CUME_DIST from both ends, as the flow selector does (portable, no PERCENTILE_CONT).
-    length = F("left_at") - F("entered_at")
-    middle_per_year = list(
-        PhaseVisit.objects.filter(
-            initiative__organisation=organisation,
-            phase__kind=PhaseKind.ACTIVE,
-            left_at__gte=year_start(span[0]),
-        )
-        .annotate(bucket=ExtractYear("left_at"), length=length)
-        .annotate(
-            below=Window(CumeDist(), partition_by=F("bucket"), order_by=[length.asc(), F("pk")]),
-            above=Window(
-                CumeDist(), partition_by=F("bucket"), order_by=[length.desc(), F("pk").desc()]
-            ),
-        )
-        .filter(below__gte=0.5, above__gte=0.5)
-        .values_list("bucket", "length")
+    # Median days of the active-phase stays that ended in each year.
+    median_per_year = dict(
+        stays.filter(left_at__gte=year_start(span[0]))
+        .annotate(bucket=ExtractYear("left_at"))
+        .values("bucket")
+        .annotate(median=Median(length))
+        .values_list("bucket", "median")
     )
-    median_per_year: dict[int, list[timedelta]] = {}
-    for bucket, duration in middle_per_year:
-        median_per_year.setdefault(bucket, []).append(duration)
 
     periods = list(
         StrategyPeriod.objects.filter(organisation=organisation).select_related("target_level")
@@ -307,9 +308,7 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
         "stalled": sum(row["stalled"] for row in by_phase_type),
         "states": states,
         "moved_per_year": moved_per_year,
-        "median_per_year": {
-            y: sum(values, timedelta()) / len(values) for y, values in median_per_year.items()
-        },
+        "median_per_year": median_per_year,
         "put_to_use": put_to_use,
         "innovation_rate": innovation_rate,
         "units": units,

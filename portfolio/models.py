@@ -222,6 +222,10 @@ class Initiative(models.Model):
     # Optimistic concurrency: a move or edit must name the version it was made from.
     version = models.PositiveIntegerField(default=1)
     phase_entered_at = models.DateTimeField(default=timezone.now)
+    # Maintained by the services that change a phase (`portfolio.services.derived`): when the
+    # initiative last entered a phase where the solution is in use, while it still counts as
+    # in use (in such a phase, or moved on past one); None otherwise.
+    in_use_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InitiativeQuerySet.as_manager()
@@ -232,6 +236,7 @@ class Initiative(models.Model):
         ordering = ["-phase_entered_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "phase", "-phase_entered_at", "-id"]),
+            models.Index(fields=["organisation", "in_use_since"]),
         ]
 
     def __str__(self) -> str:
@@ -434,6 +439,12 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("startverdi"), max_digits=14, decimal_places=2)
     baseline_date = models.DateField(_("dato for nullpunktsmåling"), null=True, blank=True)
     target = models.DecimalField(_("ønsket verdi"), max_digits=14, decimal_places=2)
+    # The latest measurement (by date, then as recorded), maintained by `record_measurement`
+    # (`portfolio.services.derived.refresh_latest_measurements`); None while unmeasured.
+    latest_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    latest_measured_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

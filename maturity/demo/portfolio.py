@@ -14,6 +14,7 @@ from portfolio.models import Initiative, MunicipalRole, Phase, PhaseKind, PhaseV
 from portfolio.selectors.board import open_checklist_items
 from portfolio.services.benefits import add_benefit, add_indicator, record_measurement
 from portfolio.services.board import move_initiative
+from portfolio.services.derived import refresh_in_use_since
 from portfolio.services.meetings import close_meeting, create_meeting
 from portfolio.services.status import save_status_report
 from portfolio.services.triage import accept_idea, park_idea, reject_idea
@@ -94,6 +95,7 @@ def seed_portfolio(organisation: Organisation, users: dict[str, User]) -> int:
         PhaseVisit.objects.filter(initiative=initiative, left_at__isnull=True).update(
             entered_at=entered
         )
+        refresh_in_use_since(Initiative.objects.filter(pk=initiative.pk))  # moved back too
         added += 1
         _seed_benefits(initiative, board, n)
         if n % 2 == 0:

@@ -35,7 +35,7 @@ from portfolio.selectors.flow import (
     monthly_throughput,
     stalled_initiatives,
 )
-from portfolio.selectors.phases import hours_per_fte, stalled_after
+from portfolio.selectors.phases import portfolio_settings, stalled_after
 
 
 @dataclass(frozen=True)
@@ -118,12 +118,17 @@ class FlowFigures:
 
 
 def flow_figures(
-    *, organisation: Organisation, phases: list[Phase], unit_id: int | None = None
+    *,
+    organisation: Organisation,
+    phases: list[Phase],
+    unit_id: int | None = None,
+    stalled_days: int | None = None,
 ) -> FlowFigures:
     """Throughput over twelve months and the stalled count now, from the portfolio's flow
     selectors (the same figures as the flow page, for one unit if given). The median days
-    per phase of a year is a KPI: `maturity.selectors.kpis.median_days_per_phase`."""
-    days = stalled_after(organisation)
+    per phase of a year is a KPI: `maturity.selectors.kpis.median_days_per_phase`.
+    `stalled_days`: the organisation's `stalled_after`, when the caller has read it."""
+    days = stalled_after(organisation) if stalled_days is None else stalled_days
     stalled = stalled_initiatives(organisation=organisation, after_days=days)
     if unit_id is not None:
         stalled = stalled.filter(idea__unit_id=unit_id)
@@ -219,14 +224,20 @@ def portfolio_figures(*, organisation: Organisation, unit: Unit | None) -> Portf
     phases = active_phases(organisation=organisation)
     unit_id = unit.pk if unit else None
     cells = benefit_cells(organisation)
+    settings = portfolio_settings(organisation)
     return PortfolioFigures(
         unit=unit,
         matrix=portfolio_by_phase_and_type(
             organisation=organisation, phases=phases, unit_id=unit_id
         ),
-        flow=flow_figures(organisation=organisation, phases=phases, unit_id=unit_id),
+        flow=flow_figures(
+            organisation=organisation,
+            phases=phases,
+            unit_id=unit_id,
+            stalled_days=settings.stalled_after_days,
+        ),
         benefits=benefits_of_unit(cells, unit),
-        per_fte=hours_per_fte(organisation),
+        per_fte=settings.hours_per_fte,
         cells=cells,
         organisation=organisation,
     )

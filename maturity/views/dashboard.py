@@ -73,6 +73,7 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         unit=unit,
         cells=portfolio.cells,
         per_fte=portfolio.per_fte,
+        stalled_days=portfolio.flow.stalled_days,
     )
     kpis = kpi_table(organisation=organisation, year=year, unit=unit, scope=scope)
     return {
@@ -100,14 +101,23 @@ def dashboard_context(request: HtmxRequest) -> dict[str, Any]:
         "kpis": [(row, figures.kpi_trend_chart(row)) for row in kpis],
         "role_chart": figures.role_mix_chart(role_mix(organisation=organisation, unit=unit)),
         "put_to_use_chart": figures.put_to_use_chart(
-            put_to_use_by_type(organisation=organisation, year=year, unit=unit, scope=scope),
+            put_to_use_by_type(
+                organisation=organisation,
+                year=year,
+                unit=unit,
+                scope=scope,
+                types=portfolio.matrix.types,
+            ),
             year=year,
         ),
         "initiators_chart": figures.initiators_chart(
             initiators(organisation=organisation, year=year, unit=unit), year=year
         ),
         "median_chart": figures.median_days_chart(
-            median_days_per_phase(organisation=organisation, year=year, unit=unit), year=year
+            median_days_per_phase(
+                organisation=organisation, year=year, unit=unit, phases=portfolio.flow.phases
+            ),
+            year=year,
         ),
         "throughput_chart": figures.throughput_chart(portfolio.flow),
     }

@@ -19,7 +19,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -30,7 +29,7 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import GreaterThanOrEqual
 
-from ideas.models import IdeaStatus, ValueType
+from ideas.models import Idea, IdeaStatus, ValueType
 from portal.models import Organisation, User
 from portfolio.models import (
     Benefit,
@@ -39,7 +38,6 @@ from portfolio.models import (
     Initiative,
     Measurement,
     MeasureUnit,
-    PhaseVisit,
 )
 from portfolio.selectors.phases import hours_per_fte
 
@@ -50,21 +48,29 @@ ONE_DECIMAL = Decimal("0.1")
 NEVER_COUNTED = (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED)
 
 
+def never_counted_ideas(organisation: Organisation) -> QuerySet[Idea, int]:
+    """The organisation's withdrawn and merged ideas (their pks), to exclude with
+    `idea_id__in`: one hashed lookup from the (organisation, status) index rather than
+    reading every initiative's idea row."""
+    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values_list(
+        "pk", flat=True
+    )
+
+
 def put_to_use_q() -> Q:
     """«Nyttiggjort», as a condition on initiatives: the solution is in use and at least one
     of its benefits is measured. In use means the initiative is in a phase where the solution
     is in use (Phase.in_use), or has been in one and has since only moved on to a later phase
     (for example «Avsluttet»); moved back to an earlier phase that is not in use, it no
-    longer counts. Ideas withdrawn or merged never count. Lists filter on it in SQL."""
-    in_use_earlier = PhaseVisit.objects.filter(
-        initiative=OuterRef("pk"), phase__in_use=True, phase__order__lt=OuterRef("phase__order")
+    longer counts. Ideas withdrawn or merged never count. Lists filter on it in SQL.
+
+    Both halves read maintained columns (`portfolio.services.derived`): `in_use_since` is set
+    exactly while the initiative is in use so defined, and an indicator's
+    `latest_measured_on` once it has a measurement."""
+    measured = Indicator.objects.filter(
+        benefit__initiative=OuterRef("pk"), latest_measured_on__isnull=False
     )
-    measured = Measurement.objects.filter(indicator__benefit__initiative=OuterRef("pk"))
-    return (
-        (Q(phase__in_use=True) | Q(Exists(in_use_earlier)))
-        & Q(Exists(measured))
-        & ~Q(idea__status__in=NEVER_COUNTED)
-    )
+    return Q(in_use_since__isnull=False) & Q(Exists(measured)) & ~Q(idea__status__in=NEVER_COUNTED)
 
 
 def with_put_to_use(initiatives: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -241,24 +247,22 @@ class BenefitOverview:
 GroupKey = tuple[str, int | None, str | None, int | None]  # kind, unit id, unit name, year
 
 
-def _realised_by_latest() -> Subquery:
-    """For each indicator (the outer query), what its latest measurement has realised; None
-    when it is not measured. The whole sum is made in the subquery, so that the database
-    looks up the latest measurement once per indicator."""
+def realised_by_latest() -> Case:
+    """For each indicator, what its latest measurement (the maintained `latest_value`) has
+    realised towards the target, never below 0; None when it is not measured."""
     money = DecimalField(max_digits=16, decimal_places=2)
-    baseline, target = OuterRef("baseline"), OuterRef("target")
     towards_target = Case(
-        When(GreaterThanOrEqual(target, baseline), then=F("value") - baseline),
-        default=baseline - F("value"),
+        When(
+            GreaterThanOrEqual(F("target"), F("baseline")), then=F("latest_value") - F("baseline")
+        ),
+        default=F("baseline") - F("latest_value"),
         output_field=money,
     )
-    latest = (
-        Measurement.objects.filter(indicator=OuterRef("pk"))
-        .order_by("-measured_on", "-id")
-        .annotate(realised=Greatest(towards_target, Value(Decimal(0)), output_field=money))
-        .values("realised")[:1]
+    return Case(
+        When(latest_value__isnull=True, then=Value(None)),
+        default=Greatest(towards_target, Value(Decimal(0)), output_field=money),
+        output_field=money,
     )
-    return Subquery(latest, output_field=money)
 
 
 def benefit_cells(organisation: Organisation) -> dict[GroupKey, BenefitFigures]:
@@ -291,7 +295,7 @@ def benefit_cells(organisation: Organisation) -> dict[GroupKey, BenefitFigures]:
         figures.without_indicators += row["unmeasurable"]
     indicators = (
         Indicator.objects.filter(benefit__organisation=organisation)
-        .alias(gain=_realised_by_latest())
+        .alias(gain=realised_by_latest())
         .values(
             "unit",
             kind=F("benefit__kind"),

@@ -35,6 +35,13 @@ def phase_usage(phase: Phase) -> PhaseUsage:
     )
 
 
+def portfolio_settings(organisation: Organisation) -> PortfolioSettings:
+    """The organisation's portfolio settings, or (unsaved) the defaults when it has none:
+    one query, for a page that needs several of them."""
+    found = PortfolioSettings.objects.filter(organisation=organisation).first()
+    return found or PortfolioSettings(organisation=organisation)
+
+
 def stalled_after(organisation: Organisation) -> int:
     settings = PortfolioSettings.objects.filter(organisation=organisation).first()
     return settings.stalled_after_days if settings else 30

@@ -140,6 +140,8 @@ def record_measurement(
     measured long after the project (Realisere / Ny praksis)."""
     if measured_on > timezone.localdate():
         raise ValueError("A measurement cannot be dated in the future.")
+    # Locked, so that two measurements recorded at once both see the other's latest.
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
     measurement = Measurement(
         indicator=indicator,
         measured_on=measured_on,
@@ -149,6 +151,11 @@ def record_measurement(
     )
     measurement.full_clean()
     measurement.save()
+    # The latest by date, and of one date the one recorded last (see services.derived).
+    if current.latest_measured_on is None or measured_on >= current.latest_measured_on:
+        current.latest_value, current.latest_measured_on = value, measured_on
+        current.save(update_fields=["latest_value", "latest_measured_on"])
+        indicator.latest_value, indicator.latest_measured_on = value, measured_on
     record_event(
         organisation=indicator.benefit.organisation,
         actor=actor,

@@ -22,6 +22,7 @@ from portfolio.models import (
     PhaseVisit,
 )
 from portfolio.selectors.board import open_checklist_items
+from portfolio.services.derived import refresh_in_use_since
 
 
 @transaction.atomic
@@ -73,6 +74,10 @@ def move_initiative(
     current.phase = to_phase
     current.phase_entered_at = now
     save_new_version(current, update_fields=["phase", "phase_entered_at"])
+    # Into use, on past an in-use phase, or back out of use: «nyttiggjort» reads the column.
+    mine = Initiative.objects.filter(pk=current.pk)
+    refresh_in_use_since(mine)
+    current.in_use_since = mine.values_list("in_use_since", flat=True).get()
     record_event(
         organisation=current.organisation,
         actor=actor,

@@ -17,11 +17,13 @@ from portfolio.exceptions import ChecklistItemInUse, PhaseInUse
 from portfolio.models import (
     ChecklistAnswer,
     ChecklistItem,
+    Initiative,
     Phase,
     PhaseKind,
     PortfolioSettings,
 )
 from portfolio.selectors.phases import PhaseUsage, phase_usage
+from portfolio.services.derived import refresh_in_use_since
 
 
 @transaction.atomic
@@ -120,6 +122,18 @@ def _renumber(phases: list[Phase], *, start: int = 0) -> None:
         Phase.objects.bulk_update(phases, ["order"])
 
 
+def _refresh_in_use(organisation: Organisation) -> None:
+    """After a change to the board's order or to which phases are in use: whether (and
+    since when) each initiative counts as in use depends on both.
+
+    The initiatives are locked first, in a statement of their own: a move in flight
+    commits before the UPDATE starts, so the UPDATE's reading of the visits includes it
+    (a blocked UPDATE would re-check the row but read the visits as they were)."""
+    initiatives = Initiative.objects.filter(organisation=organisation)
+    list(initiatives.select_for_update().values_list("pk", flat=True))
+    refresh_in_use_since(initiatives)
+
+
 @transaction.atomic
 def create_phase(
     *,
@@ -191,6 +205,8 @@ def update_phase(
     )
     if before["kind"] != new_kind:
         _renumber(_grouped(phases))  # to the start of the closed states, or the end of the active
+    if before["kind"] != new_kind or before["in_use"] != current.in_use:
+        _refresh_in_use(current.organisation)
     record_change(
         before=before,
         after=_phase_state(current),
@@ -217,6 +233,7 @@ def move_phase(*, phase: Phase, actor: User, direction: Direction) -> Phase:
     Phase.objects.filter(pk=neighbour.pk).update(order=old)
     Phase.objects.filter(pk=current.pk).update(order=new)
     current.order, neighbour.order = new, old
+    _refresh_in_use(current.organisation)
     record_event(
         organisation=current.organisation,
         actor=actor,
@@ -404,6 +421,7 @@ def switch_phase_template(
 
     remaining = [p for p in phases if p not in removed] + added
     _renumber(sorted(remaining, key=board_position))
+    _refresh_in_use(organisation)
     for phase in added:
         record_event(
             organisation=organisation,

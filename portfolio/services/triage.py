@@ -174,6 +174,8 @@ def accept_idea(
         owner=owner,
         role=role,
         phase_entered_at=now,
+        # Its one visit so far is this phase's (see portfolio.services.derived).
+        in_use_since=now if phase.in_use else None,
     )
     initiative.team.set(team or [])
     PhaseVisit.objects.create(initiative=initiative, phase=phase, entered_at=now)

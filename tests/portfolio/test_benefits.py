@@ -38,12 +38,14 @@ from portfolio.selectors.benefits import (
     put_to_use_q,
     with_put_to_use,
 )
+from portfolio.selectors.board import open_checklist_items
 from portfolio.services.benefits import (
     add_benefit,
     add_indicator,
     record_measurement,
     update_benefit,
 )
+from portfolio.services.board import move_initiative
 from portfolio.services.triage import accept_idea
 from portfolio.templatetags.benefits import describe_initiative_event, format_measure
 from tests.pdfs import pdf_text
@@ -112,6 +114,18 @@ def indicator(benefit: Benefit, bob: User) -> Indicator:
         baseline=Decimal("140"),
         target=Decimal("60"),
         baseline_date=date(2026, 1, 15),
+    )
+
+
+def move_to(initiative: Initiative, name: str, actor: User) -> Initiative:
+    """Move the initiative on the board (its checklist done), as the board does."""
+    current = Initiative.objects.get(pk=initiative.pk)
+    return move_initiative(
+        initiative=current,
+        actor=actor,
+        to_phase=Phase.objects.get(organisation=current.organisation, name=name),
+        expected_version=current.version,
+        answers={item.pk: ("done", "") for item in open_checklist_items(current)},
     )
 
 
@@ -690,10 +704,7 @@ def test_an_htmx_indicator_with_errors_comes_back_open_with_the_message(
 def test_recording_a_measurement_with_htmx_updates_progress_and_status(
     indicator: Indicator, alice: User, client_for: Callable[[User | None], Client]
 ) -> None:
-    initiative = indicator.benefit.initiative
-    Initiative.objects.filter(pk=initiative.pk).update(
-        phase=Phase.objects.get(organisation=initiative.organisation, name="Ny praksis")
-    )
+    move_to(indicator.benefit.initiative, "Ny praksis", alice)
     url = reverse("portfolio:measurement_create", args=[indicator.pk])
     data = {"measured_on": "2026-03-01", "value": "100", "comment": "Etter pilot"}
     response = client_for(alice).post(url, data, HTTP_HX_REQUEST="true")
@@ -779,10 +790,9 @@ def test_put_to_use_needs_an_in_use_phase_and_a_measurement(
     indicator: Indicator, bob: User
 ) -> None:
     initiative = indicator.benefit.initiative
-    in_use = Phase.objects.get(organisation=initiative.organisation, name="Ny praksis")
     put_to_use = Initiative.objects.filter(put_to_use_q())
     assert not put_to_use.exists()
-    Initiative.objects.filter(pk=initiative.pk).update(phase=in_use)
+    move_to(initiative, "Ny praksis", bob)
     assert not put_to_use.exists()  # in use, but nothing measured
     record_measurement(
         indicator=indicator, actor=bob, measured_on=date(2026, 3, 1), value=Decimal(90)
