@@ -11,8 +11,8 @@ same way, with a fixed number of queries however many initiatives there are:
 - each initiative's benefits, two grouped queries (`initiative_benefits`) that apply the
   KPIs' rule: benefits due by the end of the year or without a date, realised by the latest
   measurement of each indicator, so the appendix adds up to the KPIs' freed hours and kroner;
-- the initiatives taken into use in the year, the visits `maturity.selectors.kpis.
-  taken_into_use` finds (the same rows the KPI «Innovasjoner tatt i bruk» counts);
+- the initiatives taken into use in the year: those `maturity.selectors.kpis.taken_into_use`
+  finds, with their `in_use_since` (the same rows the KPI «Innovasjoner tatt i bruk» counts);
 - the notable initiatives: the ones the leaders chose, or by default those with the largest
   realised benefits (freed hours first, the strategy's headline benefit, then kroner).
 """
@@ -60,7 +60,7 @@ from portfolio.models import Benefit, BenefitKind, Indicator, Initiative, Measur
 from portfolio.selectors.benefits import (
     BenefitFigures,
     GroupKey,
-    _realised_by_latest,  # the one definition of «realised»; shared, not copied
+    realised_by_latest,  # the one definition of «realised»; shared, not copied
 )
 
 # How many initiatives the report presents on their own when the leaders chose none.
@@ -174,7 +174,7 @@ def initiative_benefits(*, organisation: Organisation, year: int) -> dict[int, B
             | Q(benefit__realisation_date__year__lte=year),
             benefit__organisation=organisation,
         )
-        .alias(gain=_realised_by_latest())
+        .alias(gain=realised_by_latest())
         .values("unit", initiative_id=F("benefit__initiative_id"))
         .annotate(count=Count("pk"), measured=Count("gain"), realised=Sum("gain"))
         .order_by()
@@ -219,10 +219,10 @@ def _every_initiative(organisation: Organisation) -> list[Initiative]:
 
 def _taken_into_use_in(organisation: Organisation, year: int) -> dict[int, datetime]:
     """The initiatives the KPI counts as taken into use in the year, with the moment."""
-    visits = taken_into_use(counted_initiatives(organisation)).filter(
+    initiatives = taken_into_use(counted_initiatives(organisation)).filter(
         used_in(start_of(year), start_of(year + 1))
     )
-    return dict(visits.values_list("initiative_id", "entered_at"))
+    return {pk: since for pk, since in initiatives.values_list("pk", "in_use_since") if since}
 
 
 def _notable(
