@@ -133,7 +133,8 @@ def _seed_benefits(initiative: Initiative, actor: User, n: int) -> None:
         owner=initiative.owner,
         responsible=actor,
         preconditions="Ansatte får opplæring, og rutinene endres.",
-        realisation_date=timezone.localdate() + timedelta(days=180 * (n + 1)),
+        # The first is due already (and measured), so this year's figures show realised hours.
+        realisation_date=timezone.localdate() + timedelta(days=180 * n if n else -30),
         expected_hours=hours,
     )
     if n == 3:
