@@ -73,10 +73,36 @@ def layout_pdf(html: str, base_url: str, *, for_archive: bool = False) -> Any:
     return source.render(font_config=FontConfiguration(), **options)
 
 
+def _cache_page_references() -> None:
+    """pydyf (0.13, WeasyPrint's PDF writer) rebuilds `PDF.page_references`, a tuple of every
+    page's reference, on each read, and WeasyPrint's tagger reads it once per structure
+    element: pages × elements, about 0.6 s of each tagged write of a 55-page report. Cache it
+    per PDF on the number of pages, which WeasyPrint only ever appends to; the same tuple
+    comes back, so the file is the same. A workaround until pydyf caches it itself."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__["page_references"]
+    if getattr(original.fget, "nyttig_cached", False):
+        return
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        count = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_nyttig_page_references")
+        if cached is None or cached[0] != count:
+            cached = (count, original.fget(pdf))
+            pdf.__dict__["_nyttig_page_references"] = cached
+        references: tuple[bytes, ...] = cached[1]
+        return references
+
+    page_references.nyttig_cached = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
+
+
 def write_pdf(document: Any, *, variant: str | None = None) -> bytes:
     """The laid-out document as PDF bytes, plain or as one of `VARIANTS`."""
     if variant is not None and variant not in VARIANTS:
         raise ValueError(f"Unknown PDF variant {variant!r}.")
+    _cache_page_references()
     pdf: bytes = document.write_pdf(pdf_variant=variant)
     return pdf
 

@@ -76,3 +76,21 @@ def test_pdf_fetcher_refuses_files_outside_its_folder(tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(b"not an image")
     document = pdf.render_pdf(html, inside.as_uri() + "/")
     assert document.startswith(b"%PDF")  # rendered, the outside file simply not loaded
+
+
+def test_cached_page_references_follow_the_pages_as_they_are_added() -> None:
+    import pydyf
+
+    pdf._cache_page_references()
+    pdf._cache_page_references()  # a second call changes nothing
+    document = pydyf.PDF()
+    seen = []
+    for _ in range(3):
+        page = pydyf.Dictionary({"Type": "/Page", "Parent": document.pages.reference})
+        document.add_object(page)
+        document.pages["Kids"].extend([page.number, 0, "R"])
+        document.pages["Count"] += 1
+        seen.append(document.page_references)
+    assert [len(references) for references in seen] == [1, 2, 3]
+    assert seen[-1] == tuple(f"{number} 0 R".encode() for number in document.pages["Kids"][::3])
+    assert document.page_references is seen[-1]  # read again: the cached tuple
