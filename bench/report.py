@@ -6,7 +6,9 @@ benefits, indicators and measurements, measures, KPI values and assessments. Abo
 minute; topped up, the same data every time.
 
 `report` builds the largest organisation's report for the year in fresh worker-like
-processes (`python -m bench report --child`, one per run), as the Celery task would: the
+processes (`python -m bench report --child`, one per run), as the Celery task would (the
+process first warms WeasyPrint up, as a worker process does when it starts; `PDF_WARM_UP=0`
+measures a cold one): the
 gathering (`maturity.report_document.render_report_html`: the selectors and the template)
 against the layout (WeasyPrint: one layout, written as pdf/ua-1 and pdf/a-3a). Each child
 prints its figures as JSON: the time of each step, the queries of the gathering, the pages,
@@ -26,6 +28,7 @@ import sys
 from time import perf_counter, process_time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +37,7 @@ from bench.dashboard import seed_dashboard
 from bench.seed import require_bench_database, say
 from maturity.report_document import build_report_files, render_report_html
 from portal.models import Organisation
-from portal.pdf import ACCESSIBLE, ARCHIVE, layout_pdf, static_base_url, write_pdf
+from portal.pdf import ACCESSIBLE, ARCHIVE, layout_pdf, static_base_url, warm_up, write_pdf
 
 ORGANISATIONS = 3
 IDEAS = 3_000
@@ -66,6 +69,8 @@ def largest() -> Organisation:
 def child(*, year: int) -> None:
     """One report in this process, as a worker makes it; the figures as one line of JSON."""
     org = largest()
+    # What a worker process does when it starts (portal.celery.warm_up_pdfs), before any task.
+    warm = warm_up() if settings.PDF_WARM_UP else 0.0
     started, cpu = perf_counter(), process_time()
     files = build_report_files(org, year, version=1)
     total, cpu = perf_counter() - started, process_time() - cpu
@@ -90,6 +95,7 @@ def child(*, year: int) -> None:
                 "initiatives": org.initiatives.count(),
                 "pages": files.page_count,
                 "total": total,
+                "warm_up": warm,
                 "cpu": cpu,
                 "gather": files.gather_seconds,
                 "layout": files.layout_seconds,
@@ -139,6 +145,7 @@ def run(*, runs: int, year: int = YEAR) -> None:
         "shared with other work); medians in seconds.\n"
     )
     rows = [
+        ("worker start-up: WeasyPrint warm-up, once", median("warm_up")),
         ("build_report_files, total", total),
         ("  of which CPU time of the process", median("cpu")),
         ("  gathering (selectors + template)", gather),

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -17,6 +18,23 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def warm_up_pdfs(**_: object) -> None:
+    """Each worker process pays WeasyPrint's start-up once, when it starts, instead of in
+    its first report (`portal.pdf.warm_up`). A machine without Pango still runs the mail
+    tasks: the failure is logged, and only making a PDF fails there."""
+    from django.conf import settings
+
+    if not settings.PDF_WARM_UP:
+        return
+    from portal import pdf
+
+    try:
+        logger.info("WeasyPrint warmed up in %.2f s.", pdf.warm_up())
+    except (ImportError, OSError):
+        logger.warning("WeasyPrint could not start; PDFs will fail.", exc_info=True)
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: object) -> None:

@@ -289,6 +289,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # after this many tasks: WeasyPrint does not give a large report's memory back to the OS.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
+# Each worker process lays out a one-line PDF when it starts (portal.celery.warm_up_pdfs), so
+# that no report pays WeasyPrint's start-up (about 1 s).
+PDF_WARM_UP = env_bool("PDF_WARM_UP", True)
 
 # The yearly strategy report (maturity.tasks.make_strategy_report). Its hard time limit must
 # stay below the visibility timeout, or Redis hands a report still being made to a second

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,36 @@ def test_cached_page_references_follow_the_pages_as_they_are_added() -> None:
     assert [len(references) for references in seen] == [1, 2, 3]
     assert seen[-1] == tuple(f"{number} 0 R".encode() for number in document.pages["Kids"][::3])
     assert document.page_references is seen[-1]  # read again: the cached tuple
+
+
+def test_a_worker_process_warms_weasyprint_up_when_it_starts(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from celery.signals import worker_process_init
+
+    from portal.celery import warm_up_pdfs
+
+    assert warm_up_pdfs in [receiver() for _, receiver in worker_process_init.receivers]
+    assert pdf.warm_up() > 0  # a real layout and a tagged write
+
+    calls: list[str] = []
+
+    def counted() -> float:
+        calls.append("warm")
+        return 0.5
+
+    # By name: another test here imports portal.pdf afresh, which the handler then finds.
+    monkeypatch.setattr("portal.pdf.warm_up", counted)
+    settings.PDF_WARM_UP = False
+    warm_up_pdfs()
+    assert calls == []
+    settings.PDF_WARM_UP = True
+    warm_up_pdfs()
+    assert calls == ["warm"]
+
+    def broken() -> float:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr("portal.pdf.warm_up", broken)
+    warm_up_pdfs()  # logged, not raised: the mail tasks still run on such a machine
+    assert "WeasyPrint could not start" in caplog.text
