@@ -17,10 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Aggregate,
-    Case,
     Count,
-    DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -29,11 +26,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import ExtractYear, Greatest, TruncMonth
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import HttpResponse
 from django.template import engines
 from django.utils import timezone
@@ -49,6 +43,7 @@ from maturity.models import (
     StrategyPeriod,
 )
 from maturity.permissions import LEADERS
+from maturity.selectors.kpis import Median
 from maturity.selectors.staircase import targets_for
 from portal.access import role_required
 from portal.http import HtmxRequest
@@ -63,13 +58,12 @@ from portfolio.models import (
     PhaseVisit,
     PortfolioSettings,
 )
-from portfolio.selectors.benefits import NEVER_COUNTED
+from portfolio.selectors.benefits import never_counted_ideas, realised_by_latest
 from portfolio.selectors.flow import active_phases, days
 
 YEARS_SHOWN = 5  # innovations taken into use per year: this year and the four before
 INNOVATION_WINDOW = timedelta(days=730)  # innovasjonsgrad: the last 24 months
 MONTHS_OF_THROUGHPUT = 12
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def initiatives_taken_into_use(organisation: Organisation) -> QuerySet[Initiative]:
@@ -82,38 +76,9 @@ def initiatives_taken_into_use(organisation: Organisation) -> QuerySet[Initiativ
     )
     return (
         Initiative.objects.filter(organisation=organisation, in_use_since__isnull=False)
-        .exclude(idea_id__in=never_counted(organisation))
+        .exclude(idea_id__in=never_counted_ideas(organisation))
         .filter(Exists(measured))
     )
-
-
-def never_counted(organisation: Organisation) -> QuerySet[Idea, int]:
-    return Idea.objects.filter(organisation=organisation, status__in=NEVER_COUNTED).values_list(
-        "pk", flat=True
-    )
-
-
-def realised_by_latest() -> Case:
-    """What the indicator's latest measurement (`latest_value`) has realised towards its
-    target, never below 0; NULL when it is not measured (GREATEST skips NULLs)."""
-    towards = Case(
-        When(
-            GreaterThanOrEqual(F("target"), F("baseline")), then=F("latest_value") - F("baseline")
-        ),
-        default=F("baseline") - F("latest_value"),
-        output_field=MONEY,
-    )
-    return Case(
-        When(latest_value__isnull=True, then=Value(None)),
-        default=Greatest(towards, Value(Decimal(0)), output_field=MONEY),
-        output_field=MONEY,
-    )
-
-
-class Median(Aggregate):
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
 
 
 def year_start(year: int) -> datetime:
@@ -203,7 +168,7 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
             distinct=True,
             filter=active & Q(visits__entered_at__lt=end - timedelta(days=stalled_days)),
         )
-    counted = initiatives.exclude(idea_id__in=never_counted(organisation))
+    counted = initiatives.exclude(idea_id__in=never_counted_ideas(organisation))
     states = counted.aggregate(**state)
     roles = list(
         counted.filter(phase__kind=PhaseKind.ACTIVE)
@@ -231,7 +196,7 @@ def floor_figures(organisation: Organisation, year: int) -> dict[str, Any]:
     phases = active_phases(organisation=organisation)
     stays = PhaseVisit.objects.filter(
         initiative__organisation=organisation, phase__kind=PhaseKind.ACTIVE
-    ).exclude(initiative__idea_id__in=never_counted(organisation))
+    ).exclude(initiative__idea_id__in=never_counted_ideas(organisation))
     length = ExpressionWrapper(F("left_at") - F("entered_at"), output_field=DurationField())
     medians = dict(
         stays.filter(left_at__gte=year_start(year), left_at__lt=year_start(year + 1))

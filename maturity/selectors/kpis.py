@@ -483,7 +483,7 @@ class Scope:
         return {row["year"]: row["moved"] for row in rows}
 
 
-class _Median(Aggregate):
+class Median(Aggregate):
     """PostgreSQL's median of durations: the middle value, or the mean of the middle two
     (`PERCENTILE_CONT(0.5)`, an ordered-set aggregate SQLite lacks)."""
 
@@ -501,7 +501,7 @@ def _middle_durations(
     The database ranks the lengths within each group from below and from above (CUME_DIST,
     ties broken by id); the middle ones have at least half at or below them and at least
     half at or above (as `portfolio.selectors.flow.median_days_per_phase` does). On
-    PostgreSQL it computes the median itself (`_Median`): the same figure, cheaper."""
+    PostgreSQL it computes the median itself (`Median`): the same figure, cheaper."""
     length = ExpressionWrapper(F("left_at") - F("entered_at"), output_field=DurationField())
     group = ExtractYear("left_at") if partition == "year" else F("phase_id")
     if connection.vendor == "postgresql":
@@ -510,7 +510,7 @@ def _middle_durations(
             visits.order_by()
             .annotate(bucket=group)
             .values("bucket")
-            .annotate(median=_Median(length))
+            .annotate(median=Median(length))
             .values_list("bucket", "median")
         )
         return {key: [median] for key, median in medians}
