@@ -1,7 +1,8 @@
 """What the yearly strategy report for kommunestyret says: one year's figures for the whole
 organisation, gathered from the same selectors as the leaders' dashboard
 (`maturity.selectors.dashboard`, `.kpis`, `.measures`, `.assessments` and the portfolio's
-benefit selectors), so that the council's document and the dashboard never disagree.
+benefit selectors), so that the council's document and the dashboard never disagree. At the
+end, the reads of the reports' records (versions per year, one report) for the pages.
 
 Nothing here computes a KPI of its own. What the dashboard does not show is read here in the
 same way, with a fixed number of queries however many initiatives there are:
@@ -23,11 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import groupby
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from maturity.models import AgreedLevel, StrategicMeasure
+from maturity.models import AgreedLevel, StrategicMeasure, StrategyReport
 from maturity.selectors.assessments import agreed_level
 from maturity.selectors.dashboard import (
     PortfolioFigures,
@@ -323,4 +325,38 @@ def report_content(
         ],
         notable_chosen=chosen,
         appendix=list(lines.values()),
+    )
+
+
+# The reports' records (the versions, their status and files), always through the organisation.
+
+
+def organisation_reports(organisation: Organisation) -> QuerySet[StrategyReport]:
+    return StrategyReport.objects.filter(organisation=organisation).select_related("requested_by")
+
+
+def reports_by_year(organisation: Organisation) -> list[tuple[int, list[StrategyReport]]]:
+    """Every version, grouped by year, newest year and version first (one query)."""
+    rows = organisation_reports(organisation).order_by("-year", "-version")
+    return [(year, list(versions)) for year, versions in groupby(rows, key=lambda r: r.year)]
+
+
+def organisation_report(organisation: Organisation, pk: int) -> StrategyReport | None:
+    """One report of the organisation with its chosen initiatives; None outside it."""
+    notable = Initiative.objects.select_related("idea").order_by("idea__title", "pk")
+    return (
+        organisation_reports(organisation)
+        .prefetch_related(Prefetch("notable_initiatives", queryset=notable))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def year_versions(report: StrategyReport) -> QuerySet[StrategyReport]:
+    """The other versions of the report's year, newest first."""
+    return (
+        StrategyReport.objects.filter(organisation_id=report.organisation_id, year=report.year)
+        .select_related("requested_by")
+        .exclude(pk=report.pk)
+        .order_by("-version")
     )

@@ -28,7 +28,7 @@ from maturity.exceptions import ReportNotFailed, ReportPending
 from maturity.forms.reports import ReportRequestForm
 from maturity.models import ReportStatus, StrategyReport
 from maturity.permissions import LEADERS, REPORT_READERS
-from maturity.selectors.report_records import organisation_report, reports_by_year, year_versions
+from maturity.selectors.reports import organisation_report, reports_by_year, year_versions
 from maturity.services.reports import request_report, retry_report
 from portal.access import role_required
 from portal.http import HtmxRequest
