@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django's flag for the admin site; unrelated to the «ansatt» role in an organisation.
     is_staff = models.BooleanField(_("tilgang til admin"), default=False)
     date_joined = models.DateTimeField(_("registrert"), default=timezone.now)
+    # Set when an administrator erased the person (GDPR art. 17): name and e-mail are then a
+    # neutral marker, everywhere (see portal.privacy and docs/privacy.md).
+    erased_at = models.DateTimeField(_("slettet"), null=True, blank=True)
     email_frequency = models.CharField(
         _("e-postvarsler"),
         max_length=10,
@@ -75,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
+class EntraJoin(models.TextChoices):
+    INVITED = "invited", _("Bare inviterte personer")
+    TENANT = "tenant", _("Alle i leietakeren, som ansatt")
+
+
 class Organisation(models.Model):
     """A municipality (kommune). Every domain object belongs to exactly one."""
 
@@ -87,6 +97,40 @@ class Organisation(models.Model):
     )
     slug = models.SlugField(_("kortnavn"), unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    # Sign-in. Entra ID (Microsoft) through allauth's OpenID Connect provider, one app per
+    # organisation, locked to this tenant (portal.identity).
+    entra_enabled = models.BooleanField(_("innlogging med Entra ID"), default=False)
+    entra_tenant_id = models.CharField(
+        _("Entra ID-leietaker (tenant-ID)"),
+        max_length=36,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                _("Tenant-ID-en er en GUID, for eksempel 72f988bf-86f1-41af-91ab-2d7cd011db47."),
+            )
+        ],
+    )
+    entra_join = models.CharField(
+        _("hvem kan bli med via Entra ID"),
+        max_length=10,
+        choices=EntraJoin.choices,
+        default=EntraJoin.INVITED,
+    )
+    local_login_enabled = models.BooleanField(
+        _("innlogging med e-post og passord"),
+        default=True,
+        help_text=_("Slå av når alle medlemmene logger inn med Entra ID."),
+    )
+
+    # The pages the law requires, in the organisation's own words (blank: the default text).
+    accessibility_statement = models.TextField(_("tilgjengelighetserklæring"), blank=True)
+    accessibility_statement_url = models.URLField(
+        _("lenke til erklæringen i uustatus.no"), blank=True
+    )
+    privacy_statement = models.TextField(_("personvernerklæring"), blank=True)
 
     class Meta:
         verbose_name = _("organisasjon")
@@ -105,6 +149,14 @@ class Unit(models.Model):
     )
     name = models.CharField(_("navn"), max_length=200)
     short_name = models.CharField(_("kortnavn"), max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet enhet"),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -140,6 +192,10 @@ class Membership(models.Model):
         Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("enhet")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A deactivated member keeps the row (their ideas and decisions name them) but cannot
+    # sign in to this organisation; their sessions end at once (portal.members).
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    deactivated_at = models.DateTimeField(_("deaktivert"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("medlemskap")
@@ -154,6 +210,56 @@ class Membership(models.Model):
     def has_role(self, *roles: Role) -> bool:
         """Administrators may do everything; others only what their role allows."""
         return self.role == Role.ADMIN or self.role in roles
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organisation with a role; also the mail's outbox.
+
+    The link carries a signed token (pk and `key`) that expires at `expires_at`; resending
+    rotates `key`, so an older link stops working. Accepted by setting a password or by
+    signing in with Entra ID (portal.invitations).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-postadresse"))
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("enhet")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("utløper"))
+    # The outbox: a row with sent_at null is mail still to send.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    accepted_at = models.DateTimeField(_("akseptert"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitasjon")
+        verbose_name_plural = _("invitasjoner")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address and organisation.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
 
 
 class DomainEvent(models.Model):
