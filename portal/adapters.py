@@ -1,11 +1,136 @@
+"""allauth's adapters: invite-only local accounts with logged failures, and Entra ID sign-in
+locked to each organisation's tenant (portal.identity)."""
+
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.db import transaction
+from django.forms import Form
 from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from portal import identity
+from portal.models import User
+
+logger = logging.getLogger("nyttig.auth")
 
 
 class InviteOnlyAccountAdapter(DefaultAccountAdapter):
     """Staff get accounts from their municipality's administrator; nobody signs up alone."""
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "For mange mislykkede innlogginger med denne e-postadressen. Vent fem minutter "
+            "og prøv igjen, eller bruk «Glemt passordet?»."
+        ),
+        "email_password_mismatch": _("E-postadressen eller passordet er feil."),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except Exception:
+            logger.warning(
+                "sign-in refused: too many failed attempts",
+                extra={"event": "auth.rate_limited", **_who(credentials)},
+            )
+            raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        logger.warning("sign-in failed", extra={"event": "auth.failed", **_who(credentials)})
+
+
+def _who(credentials: dict[str, Any]) -> dict[str, Any]:
+    """The account a failed attempt named, by id: no address typed by a stranger, no password."""
+    email = str(credentials.get("email") or "")[:254]
+    user = User.objects.filter(email__iexact=email).only("pk").first() if email else None
+    return {"user_id": user.pk if user else None, "known_account": user is not None}
+
+
+class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Entra ID logins: checked by `identity.admit` before allauth logs anyone in."""
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if not identity.is_entra(sociallogin):
+            raise ImmediateHttpResponse(_refused(request, identity.Refusal.NOT_ENABLED, None))
+        try:
+            admission = identity.admit(request, sociallogin)
+            if admission.user is not None:
+                identity.join(
+                    request, admission=admission, user=admission.user, sociallogin=sociallogin
+                )
+        except identity.SignInRefused as refusal:
+            claims = identity.claims_of(sociallogin)
+            identity.log_refusal(
+                request, refusal, provider=sociallogin.account.provider, tenant=claims.get("tid")
+            )
+            raise ImmediateHttpResponse(
+                _refused(request, refusal.reason, refusal.organisation)
+            ) from refusal
+        # A new person: allauth creates the user next (save_user), which joins them. allauth
+        # makes a new adapter for each call, so the decision travels on the login itself.
+        sociallogin.nyttig_admission = admission  # type: ignore[attr-defined]
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        # Only a person `admit` let through reaches sign-up; everyone else was refused.
+        return identity.is_entra(sociallogin) and hasattr(sociallogin, "nyttig_admission")
+
+    def save_user(
+        self, request: HttpRequest, sociallogin: SocialLogin, form: Form | None = None
+    ) -> User:
+        admission: identity.Admission = sociallogin.nyttig_admission  # type: ignore[attr-defined]
+        with transaction.atomic():
+            user: User = super().save_user(request, sociallogin, form)
+            identity.join(
+                request, admission=admission, user=user, sociallogin=sociallogin, new_user=True
+            )
+        return user
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: Any) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        claims = identity.claims_of(sociallogin)
+        user.email = identity.email_from(claims)
+        user.first_name = str(claims.get("given_name") or "")[:150]
+        user.last_name = str(claims.get("family_name") or "")[:150]
+        if not (user.first_name or user.last_name) and claims.get("name"):
+            first, _space, last = str(claims["name"]).rpartition(" ")
+            user.first_name, user.last_name = (first or last)[:150], (last if first else "")[:150]
+        return user
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Exception | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        logger.warning(
+            "sign-in with Entra ID failed",
+            extra={
+                "event": "auth.entra_error",
+                "provider": getattr(getattr(provider, "app", None), "provider_id", None),
+                "error": str(error),
+                "exception": type(exception).__name__ if exception else None,
+            },
+        )
+
+
+def _refused(request: HttpRequest, reason: identity.Refusal, organisation: Any) -> Any:
+    return render(
+        request,
+        "account/signin_refused.html",
+        {"message": reason.label, "refused_organisation": organisation},
+        status=403,
+    )

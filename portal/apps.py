@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal.events import register_actions
+        from portal.identity import IdentityAction
+
+        register_actions(IdentityAction, None)  # the history's sentences

@@ -9,6 +9,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from portal import identity
 from portal.models import User
 
 
@@ -102,6 +103,16 @@ class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
             field.widget.attrs.pop("placeholder", None)
         # The template shows the «forgot password» link beside the button instead.
         self.fields["password"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and (organisation := identity.refuses_local_login(user)):
+            refusal = identity.SignInRefused(identity.Refusal.LOCAL_LOGIN_OFF, organisation)
+            identity.log_refusal(self.request, refusal, user_id=user.pk)
+            self.user = None
+            raise forms.ValidationError(refusal.message, code="local_login_off")
+        return cleaned
 
 
 class EmailFrequencySelect(forms.RadioSelect):

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "portal",
     "ideas",
     "portfolio",
@@ -161,7 +163,39 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Password guessing: allauth counts failed logins in the Django cache (below: Redis when
+# REDIS_URL is set, so every gunicorn worker sees the same count). Per address, 5 failures
+# in 5 minutes, then a cool-off until the oldest of them is 5 minutes old (a sliding window,
+# never a permanent lockout); per client IP 30 a minute, which a town hall's shared NAT
+# stays below. Behind a reverse proxy set ALLAUTH_TRUSTED_PROXY_COUNT (or the header) so the
+# IP is the client's, not the proxy's.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "30/m/ip,5/5m/key"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
+# Password reset for an address nobody has: send nothing (allauth would mail a sign-up link
+# to a sign-up view Nyttig does not have) and answer exactly as for a known address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PREVENT_ENUMERATION = True
+
+# Entra ID (Microsoft) sign-in: one allauth OpenID Connect app per organisation, made from
+# the organisation's fields by portal.identity.configure_entra (docs/architecture.md
+# «Sign-in»). Users are keyed by the app (one tenant) and the token's object id, never
+# matched by e-mail; the adapter checks the tenant again before a login is accepted.
+SOCIALACCOUNT_ADAPTER = "portal.adapters.EntraSocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("ENTRA_REQUESTS_TIMEOUT", 5)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# The authority an organisation's app talks to; {tenant} is its tenant id. The issuer of
+# the ID token must be this same URL (Entra's v2.0 issuer). Tests point it at a local
+# OpenID provider; nothing else should change it.
+ENTRA_AUTHORITY = env_str("ENTRA_AUTHORITY", "https://login.microsoftonline.com/{tenant}/v2.0")
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål"))]
@@ -242,6 +276,21 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Celery: with no REDIS_URL, tasks run in process (eagerly) so a laptop needs no broker.
 # Where tasks run, and what each timeout below is for: docs/architecture.md.
 REDIS_URL = env_str("REDIS_URL")
+# One cache for every process: failed-login counts (above) must be shared by all web
+# workers, so with REDIS_URL the cache is Redis; a laptop without it uses memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Tests clear their own keys (tests/conftest.py) and nothing of Celery's.
+            "KEY_PREFIX": "nyttig-test" if TESTING else "nyttig",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # No result backend: nobody reads a task's return value (tests look at the database and the
 # mail outbox), and a backend makes the web process subscribe to Redis for every task it

@@ -1,19 +1,22 @@
 """The root URLconf: the one place that knows every app.
 
 Only the allauth views Nyttig uses are mounted: staff are invited by their municipality,
-so there is no sign-up, email management or login by code. Their names are allauth's own,
+so there is no sign-up, email management or login by code; of allauth's social accounts
+only the OpenID Connect login for Entra ID (portal.identity). Their names are allauth's own,
 which allauth's templates and redirects reverse.
 """
 
 from __future__ import annotations
 
 from allauth.account import views as account
+from allauth.socialaccount import views as socialaccount
 from django.urls import include, path, re_path
 
 from portal import views
 
 account_patterns = [
     path("logg-inn/", account.login, name="account_login"),
+    path("logg-inn/<slug:slug>/", views.organisation_login, name="account_login_organisation"),
     path("logg-ut/", account.logout, name="account_logout"),
     path("inaktiv/", account.account_inactive, name="account_inactive"),
     path("passord/endre/", account.password_change, name="account_change_password"),
@@ -30,6 +33,12 @@ account_patterns = [
         account.password_reset_from_key_done,
         name="account_reset_password_from_key_done",
     ),
+    # Entra ID: allauth's OpenID Connect login and callback per organisation's app
+    # (/konto/oidc/entra-<slug>/login/ and …/login/callback/, the redirect URI to register),
+    # and its pages for a cancelled or failed login.
+    path("oidc/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("oidc/avbrutt/", socialaccount.login_cancelled, name="socialaccount_login_cancelled"),
+    path("oidc/feil/", socialaccount.login_error, name="socialaccount_login_error"),
 ]
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Base views that need nothing above portal: the health check and notification settings."""
+"""Base views that need nothing above portal: the health check, notification settings and
+one organisation's sign-in page."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.forms import EmailFrequencyForm
+from portal import identity
+from portal.forms import EmailFrequencyForm, LoginForm
+from portal.models import Organisation
 from portal.http import HtmxRequest
 from portal.services import set_email_frequency
 
@@ -35,3 +38,23 @@ def notification_settings(request: HtmxRequest) -> HttpResponse:
         messages.success(request, _("Valget ditt er lagret."))
         return redirect("notification_settings")
     return render(request, "portal/notification_settings.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def organisation_login(request: HttpRequest, slug: str) -> HttpResponse:
+    """One municipality's sign-in page, for its intranet to link to: «Logg inn med Entra ID»
+    when it has Entra ID, the password form unless it has turned that off."""
+    organisation = get_object_or_404(Organisation, slug=slug, is_active=True)
+    if request.user.is_authenticated:
+        return redirect("home")
+    app = identity.entra_app(organisation) if organisation.entra_enabled else None
+    return render(
+        request,
+        "account/login_organisation.html",
+        {
+            "login_organisation": organisation,
+            "provider_id": app.provider_id if app else None,
+            "form": LoginForm(request=request) if organisation.local_login_enabled else None,
+        },
+    )
