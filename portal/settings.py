@@ -284,7 +284,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # Tests clear their own keys (tests/conftest.py) and nothing of Celery's.
-            "KEY_PREFIX": "nyttig-test" if TESTING else "nyttig",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "nyttig-test" if TESTING else "nyttig"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
         if REDIS_URL

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from ideas.models import Idea, InnovationType
@@ -137,6 +138,26 @@ def make_idea(
 @pytest.fixture
 def idea(make_idea: Callable[..., Idea]) -> Idea:
     return make_idea()
+
+
+def clear_cache() -> None:
+    """Forget the tests' cache entries (failed-login counts) and nothing else: with Redis the
+    cache shares its database with Celery's queues, so only the tests' own prefix goes."""
+    backend = caches["default"]
+    if settings.REDIS_URL:
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    yield
+    clear_cache()
 
 
 @pytest.fixture
