@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from allauth.account import views as account
 from allauth.socialaccount import views as socialaccount
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 
 from portal import views
@@ -38,7 +39,11 @@ account_patterns = [
     # and its pages for a cancelled or failed login.
     path("oidc/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("oidc/avbrutt/", socialaccount.login_cancelled, name="socialaccount_login_cancelled"),
-    path("oidc/feil/", socialaccount.login_error, name="socialaccount_login_error"),
+    path(
+        "oidc/feil/",
+        login_not_required(socialaccount.login_error),  # for the signed-out, as the cancel page
+        name="socialaccount_login_error",
+    ),
 ]
 
 urlpatterns = [

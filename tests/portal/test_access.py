@@ -34,6 +34,7 @@ from ideas.models import Attachment, Idea, InnovationType
 from ideas.services import add_attachment, add_comment, submit_idea
 from maturity.models import Kpi, MaturityDimension
 from maturity.services.assessments import open_assessment
+from portal.identity import configure_entra
 from portal.models import Organisation, Unit, User
 from portfolio.models import (
     BenefitKind,
@@ -70,7 +71,7 @@ ROLES = (
     "outsider_admin",
 )
 # URL kwargs that name no object of the organisation (everything else is looked up in it).
-NO_OBJECT = {"", "export", "reset"}
+NO_OBJECT = {"", "export", "reset", "login_slug", "entra"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,19 @@ ACCESS_TABLE: dict[str, Row] = {
     "account_reset_password_done": PUBLIC,
     "account_reset_password_from_key": Row(anonymous=200, outsider=200, kwargs="reset", **MEMBERS),
     "account_reset_password_from_key_done": PUBLIC,
+    # Sign-in: a municipality's own sign-in page (an unknown slug is 404, see
+    # tests/portal/test_identity.py); Entra ID's start (a GET asks to continue, the login
+    # itself is a POST: tests/portal/test_identity.py) and callback (without a login under
+    # way: allauth's error page, 401), and allauth's pages for a cancelled or failed login.
+    "account_login_organisation": replace(REDIRECT_WHEN_LOGGED_IN, kwargs="login_slug"),
+    "openid_connect_login": Row(anonymous=200, outsider=200, kwargs="entra", **MEMBERS),
+    "openid_connect_callback": Row(
+        anonymous=401, staff=401, board=401, leader=401, admin=401, outsider=401, kwargs="entra"
+    ),
+    "socialaccount_login_cancelled": PUBLIC,
+    "socialaccount_login_error": Row(
+        anonymous=401, staff=401, board=401, leader=401, admin=401, outsider=401
+    ),
     # maturity: dashboards. Everyone in the organisation sees the staff page «Strategien og
     # hvor vi står»; the leaders' dashboard is for leaders and administrators (another
     # organisation's administrator sees their own organisation's dashboard).
@@ -411,6 +425,19 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
         return reverse(name, args=[kpi.pk, *year])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
+    if row.kwargs == "login_slug":
+        return reverse(name, args=[idea.organisation.slug])
+    if row.kwargs == "entra":
+        app = configure_entra(
+            organisation=idea.organisation,
+            actor=None,
+            enabled=True,
+            tenant_id="3f2a9c1e-7b44-4c1d-9e0a-5d6b7c8d9e01",
+            client_id="access-table",
+            authority="http://127.0.0.1:9/",  # never reached: no login is started
+        )
+        assert app is not None
+        return reverse(name, args=[app.provider_id])
     return reverse(name)
 
 

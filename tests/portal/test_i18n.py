@@ -23,7 +23,7 @@ def test_the_compiled_catalogue_never_changes_a_message() -> None:
     assert changed == {}, "a fuzzy match slipped in: run `make messages`"
 
 
-def test_pages_are_served_in_bokmal(client: Client) -> None:
+def test_pages_are_served_in_bokmal(client: Client, db: None) -> None:  # lists Entra orgs
     response = client.get(reverse("account_login"))
     assert '<html lang="nb"' in response.content.decode()
     assert response.headers["Content-Language"] == "nb"
