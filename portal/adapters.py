@@ -81,7 +81,7 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
             ) from refusal
         # A new person: allauth creates the user next (save_user), which joins them. allauth
         # makes a new adapter for each call, so the decision travels on the login itself.
-        sociallogin.nyttig_admission = admission  # type: ignore[attr-defined]
+        sociallogin.nyttig_admission = admission
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Only a person `admit` let through reaches sign-up; everyone else was refused.
@@ -90,7 +90,7 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(
         self, request: HttpRequest, sociallogin: SocialLogin, form: Form | None = None
     ) -> User:
-        admission: identity.Admission = sociallogin.nyttig_admission  # type: ignore[attr-defined]
+        admission: identity.Admission = sociallogin.nyttig_admission
         with transaction.atomic():
             user: User = super().save_user(request, sociallogin, form)
             identity.join(

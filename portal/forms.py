@@ -105,7 +105,7 @@ class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
         self.fields["password"].help_text = ""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned: dict[str, Any] = super().clean()
         user = getattr(self, "user", None)
         if user is not None and (organisation := identity.refuses_local_login(user)):
             refusal = identity.SignInRefused(identity.Refusal.LOCAL_LOGIN_OFF, organisation)

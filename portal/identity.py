@@ -48,29 +48,42 @@ class Refusal(models.TextChoices):
     """Why a sign-in was refused; the label is what the person reads."""
 
     NOT_ENABLED = "not_enabled", _("Innlogging med Entra ID er ikke slått på for denne kommunen.")
-    WRONG_TENANT = "wrong_tenant", _(
-        "Du logget inn med en konto fra en annen organisasjon i Microsoft enn den kommunen "
-        "bruker. Logg inn med jobbkontoen din i kommunen."
+    WRONG_TENANT = (
+        "wrong_tenant",
+        _(
+            "Du logget inn med en konto fra en annen organisasjon i Microsoft enn den kommunen "
+            "bruker. Logg inn med jobbkontoen din i kommunen."
+        ),
     )
-    NOT_INVITED = "not_invited", _(
-        "Du er ikke invitert til Nyttig i denne kommunen. Be en administrator om en "
-        "invitasjon, og åpne lenken i e-posten før du logger inn."
+    NOT_INVITED = (
+        "not_invited",
+        _(
+            "Du er ikke invitert til Nyttig i denne kommunen. Be en administrator om en "
+            "invitasjon, og åpne lenken i e-posten før du logger inn."
+        ),
     )
-    MEMBER_DEACTIVATED = "member_deactivated", _(
-        "Medlemskapet ditt i denne kommunen er deaktivert. Kontakt en administrator."
+    MEMBER_DEACTIVATED = (
+        "member_deactivated",
+        _("Medlemskapet ditt i denne kommunen er deaktivert. Kontakt en administrator."),
     )
-    USER_DEACTIVATED = "user_deactivated", _(
-        "Kontoen din er deaktivert. Kontakt en administrator."
+    USER_DEACTIVATED = "user_deactivated", _("Kontoen din er deaktivert. Kontakt en administrator.")
+    NO_EMAIL = (
+        "no_email",
+        _("Microsoft-kontoen din har ingen e-postadresse Nyttig kan bruke. Kontakt IT."),
     )
-    NO_EMAIL = "no_email", _(
-        "Microsoft-kontoen din har ingen e-postadresse Nyttig kan bruke. Kontakt IT."
+    EMAIL_TAKEN = (
+        "email_taken",
+        _(
+            "Det finnes allerede en Nyttig-konto med e-postadressen din som ikke er koblet til "
+            "Entra ID. Kontakt en administrator, som kan koble kontoen til for deg."
+        ),
     )
-    EMAIL_TAKEN = "email_taken", _(
-        "Det finnes allerede en Nyttig-konto med e-postadressen din som ikke er koblet til "
-        "Entra ID. Kontakt en administrator, som kan koble kontoen til for deg."
-    )
-    LOCAL_LOGIN_OFF = "local_login_off", _(
-        "Kommunen din bruker Entra ID. Logg inn med «Logg inn med Entra ID» i stedet for passord."
+    LOCAL_LOGIN_OFF = (
+        "local_login_off",
+        _(
+            "Kommunen din bruker Entra ID. Logg inn med «Logg inn med Entra ID» i stedet for "
+            "passord."
+        ),
     )
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import identity
 from portal.forms import EmailFrequencyForm, LoginForm
-from portal.models import Organisation
 from portal.http import HtmxRequest
+from portal.models import Organisation
 from portal.services import set_email_frequency
 
 

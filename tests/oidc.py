@@ -50,11 +50,9 @@ class Provider:
 
     def authorize(self, authorize_url: str, sub: str) -> str:
         """Sign in at the provider's form as `sub`; returns where it sends the browser."""
-        response = requests.post(
-            authorize_url, data={"sub": sub}, allow_redirects=False, timeout=5
-        )
+        response = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=5)
         assert response.status_code == 302, response.text
-        return response.headers["Location"]
+        return str(response.headers["Location"])
 
 
 @contextmanager
@@ -92,7 +90,7 @@ def enable_entra(
     )
     assert app is not None
     organisation.refresh_from_db()
-    return app.provider_id
+    return str(app.provider_id)
 
 
 def sign_in(client: Client, provider: Provider, provider_id: str, sub: str):  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from portal import invitations
 from portal.identity import IdentityAction, configure_entra
@@ -125,7 +126,9 @@ def test_tenant_join_makes_a_staff_member_with_an_event(
     organisation: Organisation, provider: Provider
 ) -> None:
     provider_id = enable_entra(organisation, provider, join=EntraJoin.TENANT)
-    response = sign_in(Client(), provider, provider_id, provider.person("ny.ansatt@kommune.example"))
+    response = sign_in(
+        Client(), provider, provider_id, provider.person("ny.ansatt@kommune.example")
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="ny.ansatt@kommune.example")
     assert membership.role == Role.STAFF and membership.organisation == organisation
@@ -234,7 +237,7 @@ def test_an_invited_person_joins_by_their_invitation(
 
     # A minimal stand-in for the member administration's invitations (portal.invitations).
     def pending(request: HttpRequest) -> Invitation | None:
-        pk = request.session.get(invitations.SESSION_KEY)
+        pk = int(request.session.get(invitations.SESSION_KEY) or 0)
         return Invitation.objects.filter(pk=pk, accepted_at=None).first()
 
     def accept(invitation: Invitation, user: User) -> Membership:
@@ -256,7 +259,9 @@ def test_an_invited_person_joins_by_their_invitation(
     assert membership.role == Role.BOARD
 
 
-def test_an_app_of_no_organisation_is_refused(provider: Provider, organisation: Organisation) -> None:
+def test_an_app_of_no_organisation_is_refused(
+    provider: Provider, organisation: Organisation
+) -> None:
     provider_id = enable_entra(organisation, provider, join=EntraJoin.TENANT)
     Organisation.objects.filter(pk=organisation.pk).update(entra_enabled=False)
     response = sign_in(Client(), provider, provider_id, provider.person("x@kommune.example"))
@@ -297,8 +302,8 @@ def test_local_login_off_leaves_operators_and_other_organisations_alone(
 
 
 def test_the_organisations_page_offers_entra_and_the_login_page_links_to_it(
-    entra: str, organisation: Organisation, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    entra: str, organisation: Organisation, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client = Client()
     with django_assert_max_num_queries(3):
         page = client.get(reverse("account_login_organisation", args=[organisation.slug]))
@@ -319,12 +324,14 @@ def test_the_organisations_page_without_local_login_has_no_password_form(
 
 
 def test_an_unknown_organisations_page_is_404(db: None) -> None:
-    assert Client().get(reverse("account_login_organisation", args=["finnes-ikke"])).status_code == 404
+    assert (
+        Client().get(reverse("account_login_organisation", args=["finnes-ikke"])).status_code == 404
+    )
 
 
 def test_the_login_page_query_count_does_not_grow_with_organisations(
-    db: None, provider: Provider, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    db: None, provider: Provider
+) -> None:
     from portal.services import create_organisation
 
     def count() -> int:
@@ -340,7 +347,5 @@ def test_the_login_page_query_count_does_not_grow_with_organisations(
     one = count()
     for n in range(2, 5):
         org = create_organisation(name=f"K{n}", kommunenummer=f"000{n}", slug=f"k{n}")
-        configure_entra(
-            organisation=org, actor=None, enabled=True, tenant_id=TENANT, client_id="c"
-        )
+        configure_entra(organisation=org, actor=None, enabled=True, tenant_id=TENANT, client_id="c")
     assert count() == one

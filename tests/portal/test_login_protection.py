@@ -69,7 +69,7 @@ print("counted")
 def test_failures_counted_by_another_process_count_here_too(alice: User) -> None:
     """Two web workers: three failures here, two in a separate Python process with its own
     Redis connection, and the sixth attempt here meets the cool-off."""
-    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
     alice.set_password("riktig-passord")
     alice.save()
     for _ in range(3):
@@ -77,7 +77,7 @@ def test_failures_counted_by_another_process_count_here_too(alice: User) -> None
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "CACHE_KEY_PREFIX": str(settings.CACHES["default"]["KEY_PREFIX"]),
         "ALLOWED_HOSTS": "testserver",  # the count is per site and address, as here
     }
     result = subprocess.run(
