@@ -15,6 +15,7 @@ from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import identity
@@ -82,6 +83,9 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         # A new person: allauth creates the user next (save_user), which joins them. allauth
         # makes a new adapter for each call, so the decision travels on the login itself.
         sociallogin.nyttig_admission = admission
+
+    def get_connect_redirect_url(self, request: HttpRequest, socialaccount: Any) -> str:
+        return str(reverse("notification_settings"))
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Only a person `admit` let through reaches sign-up; everyone else was refused.

@@ -75,8 +75,13 @@ class Refusal(models.TextChoices):
         "email_taken",
         _(
             "Det finnes allerede en Nyttig-konto med e-postadressen din som ikke er koblet til "
-            "Entra ID. Kontakt en administrator, som kan koble kontoen til for deg."
+            "Entra ID. Logg inn med e-post og passord én gang, og velg «Koble til Entra ID» "
+            "på siden «E-postvarsler». Har du ikke passord, kontakt en administrator."
         ),
+    )
+    CONNECTED_OTHER = (
+        "connected_other",
+        _("Denne Microsoft-kontoen er allerede koblet til en annen Nyttig-konto."),
     )
     LOCAL_LOGIN_OFF = (
         "local_login_off",
@@ -292,6 +297,12 @@ def admit(request: HttpRequest, sociallogin: SocialLogin) -> Admission:
     if not oid:
         raise SignInRefused(Refusal.WRONG_TENANT, organisation)
     user: User | None = sociallogin.user if sociallogin.is_existing else None
+    if sociallogin.state.get("process") == "connect" and request.user.is_authenticated:
+        # A signed-in person links their account («Koble til Entra ID»): the account is
+        # theirs by their password, the Microsoft identity by this login.
+        if user is not None and user.pk != request.user.pk:
+            raise SignInRefused(Refusal.CONNECTED_OTHER, organisation)
+        user = User.objects.get(pk=request.user.pk)
     if user is None:
         user = _same_person_elsewhere(app, oid)
     if user is None:
@@ -359,6 +370,16 @@ def join(
         after=snapshot(membership, ["user", "role"]),
     )
     return membership
+
+
+def may_connect(user: User, organisation: Organisation | None) -> SocialApp | None:
+    """The organisation's app, when this member could link their account to Entra ID."""
+    if organisation is None or not organisation.entra_enabled:
+        return None
+    app = entra_app(organisation)
+    if app is None or SocialAccount.objects.filter(user=user, provider=app.provider_id).exists():
+        return None
+    return app
 
 
 def refuses_local_login(user: User) -> Organisation | None:

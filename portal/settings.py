@@ -238,7 +238,10 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     # «Logg inn med Entra ID» posts here and is redirected to Microsoft's sign-in, which
     # form-action covers too (ENTRA_FORM_ACTION: another authority's origin).
-    "form-action": [CSP.SELF, env_str("ENTRA_FORM_ACTION", "https://login.microsoftonline.com")],
+    "form-action": [
+        CSP.SELF,
+        *env_list("ENTRA_FORM_ACTION", "https://login.microsoftonline.com"),
+    ],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],

@@ -37,7 +37,12 @@ def notification_settings(request: HtmxRequest) -> HttpResponse:
         set_email_frequency(user=request.user, frequency=form.cleaned_data["email_frequency"])
         messages.success(request, _("Valget ditt er lagret."))
         return redirect("notification_settings")
-    return render(request, "portal/notification_settings.html", {"form": form})
+    connect_app = identity.may_connect(request.user, request.organisation)
+    return render(
+        request,
+        "portal/notification_settings.html",
+        {"form": form, "connect_provider_id": connect_app.provider_id if connect_app else None},
+    )
 
 
 @login_not_required

@@ -93,10 +93,12 @@ def enable_entra(
     return str(app.provider_id)
 
 
-def sign_in(client: Client, provider: Provider, provider_id: str, sub: str):  # type: ignore[no-untyped-def]
+def sign_in(  # type: ignore[no-untyped-def]
+    client: Client, provider: Provider, provider_id: str, sub: str, process: str = "login"
+):
     """The whole round trip: Nyttig → provider → Nyttig's callback. Returns the callback's
     response (a redirect home when accepted, the refusal page when not)."""
-    start = client.post(reverse("openid_connect_login", args=[provider_id]), {"process": "login"})
+    start = client.post(reverse("openid_connect_login", args=[provider_id]), {"process": process})
     assert start.status_code == 302, start.content
     assert start["Location"].startswith(provider.url)
     assert "code_challenge=" in start["Location"]  # PKCE

@@ -4,7 +4,7 @@ turned off, and the organisation's own sign-in page."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -200,6 +200,40 @@ def test_an_existing_account_with_the_same_email_is_never_taken_over(
     response = sign_in(Client(), provider, entra, provider.person(alice.email))
     assert _refused_with(response, "allerede en Nyttig-konto")
     assert not SocialAccount.objects.exists()
+
+
+def test_a_member_with_a_password_connects_entra_then_signs_in_with_it(
+    entra: str,
+    provider: Provider,
+    organisation: Organisation,
+    alice: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    client = client_for(alice)
+    settings_page = client.get(reverse("notification_settings")).content.decode()
+    assert "Koble til Entra ID" in settings_page
+    sub = provider.person(alice.email)
+    response = sign_in(client, provider, entra, sub, process="connect")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notification_settings")
+    assert SocialAccount.objects.get(provider=entra).user == alice
+    assert "Koble til Entra ID" not in client.get(reverse("notification_settings")).content.decode()
+    fresh = Client()
+    assert sign_in(fresh, provider, entra, sub).status_code == 302
+    assert fresh.get(reverse("home")).wsgi_request.user == alice
+
+
+def test_an_entra_identity_linked_to_someone_else_cannot_be_connected(
+    entra: str,
+    provider: Provider,
+    organisation: Organisation,
+    alice: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    other = _linked_member(provider, entra, organisation)
+    response = sign_in(client_for(alice), provider, entra, other.email, process="connect")
+    assert _refused_with(response, "allerede koblet til en annen Nyttig-konto")
+    assert SocialAccount.objects.get(provider=entra).user == other
 
 
 def test_the_same_person_in_two_organisations_of_one_tenant_is_one_user(
