@@ -75,7 +75,7 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         except identity.SignInRefused as refusal:
             claims = identity.claims_of(sociallogin)
             identity.log_refusal(
-                request, refusal, provider=sociallogin.account.provider, tenant=claims.get("tid")
+                refusal, provider=sociallogin.account.provider, tenant=claims.get("tid")
             )
             raise ImmediateHttpResponse(
                 _refused(request, refusal.reason, refusal.organisation)

@@ -109,7 +109,7 @@ class LoginForm(DesignsystemetFormMixin, AllauthLoginForm):
         user = getattr(self, "user", None)
         if user is not None and (organisation := identity.refuses_local_login(user)):
             refusal = identity.SignInRefused(identity.Refusal.LOCAL_LOGIN_OFF, organisation)
-            identity.log_refusal(self.request, refusal, user_id=user.pk)
+            identity.log_refusal(refusal, user_id=user.pk)
             self.user = None
             raise forms.ValidationError(refusal.message, code="local_login_off")
         return cleaned

@@ -103,7 +103,7 @@ class SignInRefused(Exception):
         return self.reason.label
 
 
-def log_refusal(request: HttpRequest | None, refusal: SignInRefused, **extra: Any) -> None:
+def log_refusal(refusal: SignInRefused, **extra: Any) -> None:
     """A refused sign-in as a structured event (no tokens, no passwords)."""
     organisation = refusal.organisation
     logger.warning(
@@ -360,7 +360,9 @@ def join(
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         return None
     if admission.invitation is not None:
-        return invitations.accept_invitation(admission.invitation, user)
+        membership = invitations.accept_invitation(admission.invitation, user)
+        request.session.pop(invitations.SESSION_KEY, None)  # the link has done its work
+        return membership
     membership = Membership.objects.create(user=user, organisation=organisation, role=Role.STAFF)
     record_event(
         organisation=organisation,

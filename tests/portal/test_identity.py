@@ -289,6 +289,7 @@ def test_an_invited_person_joins_by_their_invitation(
     response = sign_in(client, provider, entra, provider.person("invitert@kommune.example"))
     assert response.status_code == 302
     assert accepted == [invitation]
+    assert invitations.SESSION_KEY not in client.session
     membership = Membership.objects.get(user__email="invitert@kommune.example")
     assert membership.role == Role.BOARD
 
