@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core.management import call_command
 from django.http import HttpRequest
@@ -384,3 +386,30 @@ def test_the_login_page_query_count_does_not_grow_with_organisations(
         org = create_organisation(name=f"K{n}", kommunenummer=f"000{n}", slug=f"k{n}")
         configure_entra(organisation=org, actor=None, enabled=True, tenant_id=TENANT, client_id="c")
     assert count() == one
+
+
+def test_a_token_from_another_issuer_is_refused(
+    organisation: Organisation, provider: Provider
+) -> None:
+    """The app pins the issuer it expects: a provider whose tokens name another issuer (here
+    the local one, while the app expects the tenant's Microsoft issuer) signs nobody in."""
+    provider_id = enable_entra(organisation, provider, join=EntraJoin.TENANT)
+    app = SocialApp.objects.get(provider_id=provider_id)
+    expected = f"https://login.microsoftonline.com/{TENANT}/v2.0"
+    app.settings["openid_configuration_overrides"] = {"issuer": expected}
+    app.save()
+    response = sign_in(Client(), provider, provider_id, provider.person("iss@kommune.example"))
+    assert response.status_code == 401
+    assert "Innloggingen med Entra ID mislyktes" in response.content.decode()
+    assert not User.objects.filter(email="iss@kommune.example").exists()
+
+
+def test_cancelling_at_the_provider_says_so_in_norwegian(entra: str, provider: Provider) -> None:
+    client = Client()
+    start = client.post(reverse("openid_connect_login", args=[entra]), {"process": "login"})
+    denied = requests.post(
+        start["Location"], data={"action": "deny"}, allow_redirects=False, timeout=5
+    )
+    back = urlsplit(denied.headers["Location"])
+    response = client.get(f"{back.path}?{back.query}", follow=True)
+    assert "Du avbrøt innloggingen med Entra ID" in response.content.decode()
