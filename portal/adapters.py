@@ -111,6 +111,7 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         if not (user.first_name or user.last_name) and claims.get("name"):
             first, _space, last = str(claims["name"]).rpartition(" ")
             user.first_name, user.last_name = (first or last)[:150], (last if first else "")[:150]
+        identity.keep_only_ids(sociallogin)  # before allauth stores the account
         return user
 
     def on_authentication_error(

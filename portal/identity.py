@@ -245,6 +245,18 @@ def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
     return dict(data.get("id_token") or {})
 
 
+# What of the ID token is kept on the account (SocialAccount.extra_data): the ids, no name
+# or address (those are on the user, where erasure replaces them).
+KEPT_CLAIMS = ("iss", "tid", "oid", "sub")
+
+
+def keep_only_ids(sociallogin: SocialLogin) -> None:
+    claims = claims_of(sociallogin)
+    sociallogin.account.extra_data = {
+        "id_token": {name: claims[name] for name in KEPT_CLAIMS if name in claims}
+    }
+
+
 def email_from(claims: dict[str, Any]) -> str:
     """The person's address: `email`, or Entra's sign-in name when that is an address."""
     for name in ("email", "preferred_username", "upn"):
@@ -306,7 +318,7 @@ def admit(request: HttpRequest, sociallogin: SocialLogin) -> Admission:
     if user is None:
         user = _same_person_elsewhere(app, oid)
     if user is None:
-        email = email_from(claims)
+        email = str(sociallogin.user.email or "")  # from the claims, by populate_user
         if not email:
             raise SignInRefused(Refusal.NO_EMAIL, organisation)
         # Never matched by e-mail: an address alone does not prove it is the same person.

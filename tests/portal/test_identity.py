@@ -121,6 +121,8 @@ def test_first_and_repeat_login_of_a_member_is_one_user(
     assert SocialAccount.objects.filter(user=user).count() == 1
     account = SocialAccount.objects.get(user=user)
     assert account.provider == entra and account.uid == account.extra_data["id_token"]["oid"]
+    # Only the ids are kept with the account: name and address live on the user alone.
+    assert set(account.extra_data["id_token"]) == {"iss", "tid", "oid", "sub"}
     assert Membership.objects.filter(user=user, organisation=organisation).count() == 1
 
 
