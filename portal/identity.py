@@ -375,7 +375,12 @@ def join(
         membership = invitations.accept_invitation(admission.invitation, user)
         request.session.pop(invitations.SESSION_KEY, None)  # the link has done its work
         return membership
-    membership = Membership.objects.create(user=user, organisation=organisation, role=Role.STAFF)
+    # get_or_create: a second sign-in at the same moment finds the first one's membership.
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": Role.STAFF}
+    )
+    if not created:
+        return None
     record_event(
         organisation=organisation,
         actor=user,
