@@ -30,7 +30,8 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     `next`, so the whole page goes there and comes back after login.
     """
 
-    def handle_no_permission(
+    # Django types the answer as a redirect; htmx's is a 200 with HX-Redirect.
+    def handle_no_permission(  # type: ignore[override]
         self, request: HttpRequest, view_func: Callable[..., Any]
     ) -> HttpResponseBase:
         if request.headers.get("HX-Request") != "true":
