@@ -37,12 +37,13 @@ class PrivatePostgres:
         directory = Path(tempfile.mkdtemp(prefix="nyttig-pg-"))
         directory.chmod(0o755)
         self.directory = directory
+        self.bin = BIN
         self.data = directory / "data"
         self.port = free_port()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
-        command = [str(BIN / args[0]), *args[1:]]
+        command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
