@@ -35,10 +35,12 @@ run: seed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production web process (docker compose "web"): migrations, static files, gunicorn.
+# gunicorn believes X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (its own environment
+# variable; default 127.0.0.1): set it to the reverse proxy's address.
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile - --forwarded-allow-ips='*'
+		--workers $(WEB_CONCURRENCY) --access-logfile -
 
 worker: install
 	$(BIN)/celery --app portal worker --loglevel INFO --concurrency $${CELERY_CONCURRENCY:-2}

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal import sessions  # noqa: F401  # connects the login stamp

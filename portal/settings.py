@@ -77,16 +77,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Early, so that the session timeout below can leave a notice for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.sessions.SessionTimeoutMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.MembershipMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.VaryOnHtmxMiddleware",
@@ -211,10 +214,32 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# HTTPS, on in production unless HTTPS=false (a plain-http compose on a laptop; the old
+# name SECURE_COOKIES still works). Which requests came over HTTPS is gunicorn's call: it sets
+# the scheme from X-Forwarded-Proto only for the proxies in FORWARDED_ALLOW_IPS (Makefile
+# `serve`), so Django trusts no forwarded header of its own (no SECURE_PROXY_SSL_HEADER) and
+# a client talking to gunicorn directly cannot claim HTTPS.
+HTTPS = not (DEBUG or TESTING) and env_bool("HTTPS", default=env_bool("SECURE_COOKIES", True))
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]  # the container health check asks over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Cookies: `__Host-` names over HTTPS (secure, whole site, no Domain: a neighbour sub-domain
+# cannot set or shadow them), SameSite=Lax. The CSRF cookie ends with the browser session
+# and its token is rotated at login (Django), so it lives no longer than the session.
+SESSION_COOKIE_NAME = "__Host-nyttig-sesjon" if HTTPS else "nyttig-sesjon"
+CSRF_COOKIE_NAME = "__Host-nyttig-csrf" if HTTPS else "nyttig-csrf"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_AGE = None
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request and, however busy, after
+# SESSION_ABSOLUTE_TIMEOUT seconds from login (portal.sessions.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
