@@ -9,4 +9,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import sessions  # noqa: F401  # connects the login stamp
+        from portal import checks, sessions  # noqa: F401  # registers the checks, the login stamp

@@ -264,6 +264,10 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Nyttig <ikke-svar@nyttig.example>")
+# How long a worker's claim on an unsent mail holds (ideas.emails): longer than a mail task
+# may run (portal.mail.MAIL_TASK_TIME_LIMIT, 120 s), so a claim never runs out under a worker
+# still sending; after a worker dies, the sweep sends the mail once this has passed.
+MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 3 * 60)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
