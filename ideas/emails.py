@@ -35,11 +35,11 @@ from portal.mail import send_templated
 from portal.models import EmailFrequency, Membership, Role
 
 
-
 def lease() -> timedelta:
     """How long a claim holds: longer than the mail tasks' hard time limit
     (portal.mail.MAIL_TASK_TIME_LIMIT, checked at start-up by portal.checks)."""
     return timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+
 
 # The sweep leaves rows younger than this to the task queued on commit.
 SWEEP_AFTER = timedelta(minutes=1)
