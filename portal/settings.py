@@ -275,6 +275,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Where tasks run, and what each timeout below is for: docs/architecture.md.
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The queue web processes send to and workers take from: deployments (or a load test) that
+# share one Redis keep apart by giving each its own name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 # No result backend: nobody reads a task's return value (tests look at the database and the
 # mail outbox), and a backend makes the web process subscribe to Redis for every task it
 # queues, which made a request hang for 19 s when Redis was down.
