@@ -1,5 +1,5 @@
 """`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard|
-seed-report|report`; no command: help."""
+seed-report|report|load`; no command: help."""
 
 from __future__ import annotations
 
@@ -99,6 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--runs", type=int, default=3, metavar="N", help="processes, one each")
     report.add_argument("--year", type=int, default=2026, metavar="YYYY")
     report.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    load = commands.add_parser(
+        "load",
+        help="a load test (locust) against gunicorn with a real Celery worker, in a realistic "
+        "mix of users, then the same server's bare view as the ceiling (needs REDIS_URL)",
+    )
+    load.add_argument("--users", type=int, default=60, metavar="N", help="simulated users")
+    load.add_argument("--spawn-rate", type=float, default=20, metavar="N", help="users/s")
+    load.add_argument("--seconds", type=int, default=60, metavar="N", help="of each run")
+    load.add_argument(
+        "--web-workers", type=int, default=5, metavar="N", help="gunicorn sync workers"
+    )
     args = parser.parse_args(argv)
 
     if args.command is None:
@@ -138,6 +149,15 @@ def main(argv: list[str] | None = None) -> int:
             report_child(year=args.year)
         else:
             run_report(runs=max(args.runs, 1), year=args.year)
+    elif args.command == "load":
+        from bench.load import load as run_load
+
+        run_load(
+            users=args.users,
+            spawn_rate=args.spawn_rate,
+            seconds=args.seconds,
+            web_workers=args.web_workers,
+        )
     elif args.command == "dashboard":
         from bench.dashboard import run as run_dashboard
 

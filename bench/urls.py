@@ -1,16 +1,30 @@
-"""The project's URLconf plus the benchmark's floor view (`bench.floor`), for
-`python -m bench dashboard` only: the app itself never mounts it."""
+"""The project's URLconf plus the benchmarks' own views, for `python -m bench` only (the app
+itself never mounts them): the dashboard's floor (`bench.floor`), and the bare view that
+is the load test's ceiling: a page behind the same middleware (session, login, membership,
+CSP, htmx) that fetches nothing and renders a line in `base.html`."""
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
 
 from bench.floor import floor_view
 from portal.urls import urlpatterns as project_urlpatterns
 
 FLOOR_PATH = "/bench/gulv/"
+BARE_PATH = "/bench/bar/"
+_BARE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1>Nyttig</h1>{% endblock %}'
+)
+
+
+def bare_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_BARE.render({}, request))
+
 
 urlpatterns = [
     *project_urlpatterns,
     path(FLOOR_PATH.strip("/") + "/", floor_view, name="bench_floor"),
+    path(BARE_PATH.strip("/") + "/", bare_view, name="bench_bare"),
 ]

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from portal import checks, sessions  # noqa: F401  # registers the checks, the login stamp
         from portal.events import register_actions
         from portal.identity import IdentityAction
 
