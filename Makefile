@@ -38,10 +38,11 @@ run: seed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production web process (docker compose "web"): migrations, static files, gunicorn.
+# No gunicorn access log: portal.logs writes one JSON line per request, with its id.
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile - --forwarded-allow-ips='*'
+		--workers $(WEB_CONCURRENCY) --forwarded-allow-ips='*'
 
 worker: install
 	$(BIN)/celery --app portal worker --loglevel INFO --concurrency $${CELERY_CONCURRENCY:-2}

@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal import logs  # noqa: F401  (connects the sign-in and Celery log receivers)
+        from portal.actions import PortalAction
+        from portal.events import register_actions
+
+        register_actions(PortalAction, None)  # the history's sentences

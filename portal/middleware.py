@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from portal import logs
 from portal.models import Membership
 
 
@@ -40,6 +41,10 @@ class MembershipMiddleware:
                 .order_by("created_at")
                 .first()
             )
+        logs.bind(
+            user=request.user.pk if request.user.is_authenticated else None,
+            organisation=membership.organisation_id if membership else None,
+        )
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
         public = not getattr(view_func, "login_required", True)
