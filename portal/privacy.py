@@ -256,17 +256,17 @@ def _substitute(value: Any, pattern: re.Pattern[str], markers: dict[str, str]) -
 @contextmanager
 def _redaction() -> Iterator[None]:
     """Let this transaction UPDATE the event log's before/after (PostgreSQL's trigger reads
-    `nyttig.redaction`; set_config(…, true) ends with the transaction in any case)."""
+    `nyttig.redaction`; set_config(…, true) lasts at most until the transaction ends)."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('nyttig.redaction', 'on', true)")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('nyttig.redaction', 'off', true)")
+    yield
+    # Off again at once, in case the erasure runs inside a longer transaction. After an
+    # error there is nothing to do: rolling back the erasure's savepoint undoes the setting.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('nyttig.redaction', 'off', true)")
 
 
 def _redact_event_log(erasure: Erasure) -> list[int]:
