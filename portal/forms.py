@@ -157,5 +157,9 @@ class AccessibilityStatementForm(StatementForm):
         assume_scheme="https",
         max_length=200,
         help_text=_("Adressen til erklæringen dere har publisert i uustatus.no."),
-        error_messages={"invalid": _("Skriv en hel nettadresse, for eksempel https://uustatus.no/nb/erklaringer/publisert/…")},
+        error_messages={
+            "invalid": _(
+                "Skriv en hel nettadresse, for eksempel https://uustatus.no/nb/erklaringer/publisert/…"
+            )
+        },
     )

@@ -41,7 +41,11 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 user_id: ContextVar[int | None] = ContextVar("user_id", default=None)
 organisation_id: ContextVar[int | None] = ContextVar("organisation_id", default=None)
 
-CONTEXT = ("request_id", "user_id", "organisation_id")
+CONTEXT: dict[str, ContextVar[Any]] = {
+    "request_id": request_id,
+    "user_id": user_id,
+    "organisation_id": organisation_id,
+}
 REQUEST_ID_HEADER = "X-Request-ID"
 # What a proxy or load balancer may send: a UUID, a hex or base64url token, «abc-123.4».
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -65,7 +69,7 @@ class ContextFilter(logging.Filter):
     """Adds request_id, user_id and organisation_id (unless the call passed its own)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for name, var in zip(CONTEXT, (request_id, user_id, organisation_id), strict=True):
+        for name, var in CONTEXT.items():
             if not hasattr(record, name):
                 setattr(record, name, var.get())
         return True

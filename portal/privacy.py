@@ -170,7 +170,9 @@ def erase_person(*, user: User, organisation: Organisation, actor: User) -> User
     user.password = make_password(None)  # unusable; also ends every session (its hash)
     user.is_active = False
     user.erased_at = timezone.now()
-    user.save(update_fields=["first_name", "last_name", "email", "password", "is_active", "erased_at"])
+    user.save(
+        update_fields=["first_name", "last_name", "email", "password", "is_active", "erased_at"]
+    )
 
     erasure.counts["rows"] = _replace_everywhere(erasure)
     redacted = _redact_event_log(erasure)

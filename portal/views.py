@@ -67,8 +67,7 @@ def _statement_page(request: HttpRequest, statement: Statement) -> HttpResponse:
         "statement": statement.value,
         "body": render_statement(statement_text(statement, organisation)),
         "statement_organisation": organisation,
-        "uustatus_url": (organisation and organisation.accessibility_statement_url)
-        or UUSTATUS_URL,
+        "uustatus_url": (organisation and organisation.accessibility_statement_url) or UUSTATUS_URL,
         "may_edit": bool(membership and membership.role == Role.ADMIN),
         "edit_url": reverse(f"{statement.value}_edit"),
     }
@@ -91,7 +90,9 @@ def privacy_statement(request: HttpRequest) -> HttpResponse:
 
 def _statement_edit(request: HtmxRequest, statement: Statement) -> HttpResponse:
     organisation = request.organisation
-    form_class = AccessibilityStatementForm if statement is Statement.ACCESSIBILITY else StatementForm
+    form_class = (
+        AccessibilityStatementForm if statement is Statement.ACCESSIBILITY else StatementForm
+    )
     initial = {
         "text": statement_text(statement, organisation),
         "url": organisation.accessibility_statement_url,

@@ -289,7 +289,9 @@ def test_the_trigger_allows_only_a_redaction_of_before_and_after(idea: Idea) -> 
 
     def redaction(on: bool) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('nyttig.redaction', %s, true)", [on and "on" or "off"])
+            cursor.execute(
+                "SELECT set_config('nyttig.redaction', %s, true)", [on and "on" or "off"]
+            )
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         events.update(after={})  # without the setting: refused
