@@ -253,6 +253,9 @@ def test_a_member_downloads_their_own_data(
     assert any("Godt tenkt!" in n["melding"] for n in data["varsler"])
     assert data["vedlegg"][0]["filnavn"] == f"Notat fra {FULL}.pdf"
     assert data["medlemskap"][0]["rolle"] == "Ansatt"
+    assert data["initiativer"] == [
+        {"tittel": "Fleksible vakter", "fase": "Forankring", "pådriver": True}
+    ]
     assert any(e["handling"] == "comment.added" for e in data["hendelser"])
     # Nothing of anyone else's: Alice's idea is named only where Ragnhild took part.
     assert "Turnusen er låst." in response.content.decode()
@@ -268,14 +271,15 @@ def test_the_download_reads_a_fixed_number_of_queries(
     client = client_for(ragnhild)
     url = reverse("my_data_download")
     client.get(url)
-    # session, user, membership; memberships, events; ideas, comments, supports, follows,
-    # attachments, notifications
-    with django_assert_num_queries(11):
+    # session, user, membership; memberships, events; ideas: ideas, comments, supports,
+    # follows, attachments, notifications; portfolio: initiatives, benefits, decisions,
+    # status reports, measurements; maturity: measures, notes, KPI values, answers
+    with django_assert_num_queries(20):
         client.get(url)
     for n in range(3):
         idea = make_idea(submitter=ragnhild, title=f"Idé {n}")
         add_comment(idea=idea, author=ragnhild, body=f"Kommentar {n}")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(20):
         assert len(json.loads(client.get(url).content)["idéer"]) == 3
 
 
