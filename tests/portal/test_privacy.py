@@ -40,7 +40,6 @@ from portal.services import add_member
 from portfolio.models import MunicipalRole, Phase, PhaseKind
 from portfolio.services.reminders import record_reminder_sent
 from portfolio.services.triage import accept_idea
-from tests.conftest import HAS_POSTGRES
 
 FIRST, LAST = "Ragnhild", "Sletteberg-Ødegård"
 FULL = f"{FIRST} {LAST}"
@@ -287,7 +286,6 @@ def test_the_download_reads_a_fixed_number_of_queries(
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not HAS_POSTGRES, reason="needs PostgreSQL")
 def test_the_trigger_allows_only_a_redaction_of_before_and_after(idea: Idea) -> None:
     events = DomainEvent.objects.filter(subject_id=idea.pk)
 

@@ -122,3 +122,17 @@ def test_the_safe_subset() -> None:
         '<h2 class="ds-heading" data-size="sm">Tittel</h2><p class="ds-paragraph">Tekst</p>'
     )
     assert "<a" not in render_statement("javascript:alert(1)")
+
+
+def test_the_pages_read_a_fixed_number_of_queries(
+    admin: User,
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_for(admin)
+    client.get(reverse("home"))  # warm the session
+    for name in ("accessibility_statement", "privacy_statement", "my_data"):
+        with django_assert_num_queries(3):  # session, user, membership
+            _page(client, name)
+    with django_assert_num_queries(3):
+        _page(client, "privacy_statement_edit")
