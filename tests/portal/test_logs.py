@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.urls import reverse
 from portal import logs
 from portal.celery import app
 from portal.models import Organisation, User
+from tests.celery_helpers import private_queue, wait_for, worker_on
 
 ROOT = Path(__file__).resolve().parents[2]
 Lines = Callable[[], list[dict[str, Any]]]
@@ -29,9 +31,10 @@ def log_from_a_task() -> None:
     logging.getLogger("nyttig.test").info("From a task")
 
 
-@pytest.fixture
-def lines() -> Iterator[Lines]:
-    """What settings.LOGGING's console handler writes, one parsed JSON object per line."""
+@contextmanager
+def capture() -> Iterator[Lines]:
+    """What settings.LOGGING's console handler writes, one parsed JSON object per line.
+    (Found each time: a worker's start configures logging again, with a new handler.)"""
     handler = next(
         h
         for h in logging.getLogger().handlers
@@ -45,8 +48,16 @@ def lines() -> Iterator[Lines]:
     def read() -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream.getvalue().splitlines()]
 
-    yield read
-    handler.setStream(previous)
+    try:
+        yield read
+    finally:
+        handler.setStream(previous)
+
+
+@pytest.fixture
+def lines() -> Iterator[Lines]:
+    with capture() as read:
+        yield read
 
 
 def _events(lines: Lines, event: str) -> list[dict[str, Any]]:
@@ -144,3 +155,21 @@ def test_a_celery_worker_logs_through_the_same_configuration() -> None:
     [line] = [json.loads(raw) for raw in done.stderr.splitlines() if "Worker ready" in raw]
     assert line["logger"] == "celery.worker" and line["level"] == "INFO"
     assert set(line) >= {"time", "request_id", "user_id", "organisation_id"}
+
+
+@pytest.mark.redis
+def test_a_real_worker_logs_with_the_request_id_of_the_queuing_request() -> None:
+    """Through Redis: the id travels in the message's headers to a worker's thread, whose
+    context variables start empty."""
+    with private_queue() as queue, worker_on(queue), capture() as lines:
+        token = logs.request_id.set("queued-by-a-request")
+        try:
+            log_from_a_task.delay()
+        finally:
+            logs.request_id.reset(token)
+
+        def logged() -> list[dict[str, Any]]:
+            return [line for line in lines() if line["logger"] == "nyttig.test"]
+
+        wait_for(logged, timeout=20)
+    assert [line["request_id"] for line in logged()] == ["queued-by-a-request"]
