@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import Any
 
 from django.apps import apps
@@ -32,10 +33,14 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from portal.actions import PortalAction
 from portal.events import describe, record_event
 from portal.models import DomainEvent, Membership, Organisation, User
+from portal.spreadsheets import safe_text
 
 ERASED_FIRST_NAME = "Slettet"
 ERASED_LAST_NAME = "person"
@@ -121,6 +126,37 @@ def export_personal_data(*, user: User, organisation: Organisation) -> dict[str,
 def export_json(*, user: User, organisation: Organisation) -> bytes:
     data = export_personal_data(user=user, organisation=organisation)
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+
+
+def export_xlsx(*, user: User, organisation: Organisation) -> bytes:
+    """The same data to read in a spreadsheet: one sheet per part, a row per item."""
+    data = export_personal_data(user=user, organisation=organisation)
+    workbook = Workbook(write_only=True)
+    for title, value in data.items():
+        if not isinstance(value, dict | list):
+            continue
+        items = value if isinstance(value, list) else [value]
+        sheet = workbook.create_sheet(title=title.capitalize()[:31])
+        headings = list(dict.fromkeys(key for item in items for key in item))
+        header = []
+        for heading in headings or [_("Ingen opplysninger")]:
+            cell = WriteOnlyCell(sheet, value=heading.replace("_", " ").capitalize())
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for item in items:
+            sheet.append([_cell(item.get(key)) for key in headings])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("ja") if value else _("nei")
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    return safe_text(value) if isinstance(value, str) else value
 
 
 # Erasure --------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ urlpatterns = [
         name="erase_member",
     ),
     path("konto/mine-data/", views.my_data, name="my_data"),
-    path("konto/mine-data/last-ned/", views.my_data_download, name="my_data_download"),
+    path("konto/mine-data/last-ned/<str:fmt>/", views.my_data_download, name="my_data_download"),
     path("ideer/", include("ideas.urls")),
     path("portefolje/", include("portfolio.urls")),
     path("strategi/", include("maturity.urls")),

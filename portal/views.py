@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from portal.access import role_required
 from portal.forms import AccessibilityStatementForm, EmailFrequencyForm, StatementForm
 from portal.http import HtmxRequest
 from portal.models import Membership, Role
-from portal.privacy import erase_person, export_json, former_members, may_erase
+from portal.privacy import erase_person, export_json, export_xlsx, former_members, may_erase
 from portal.services import set_email_frequency, set_statement
 from portal.statements import (
     UUSTATUS_URL,
@@ -133,14 +133,24 @@ def my_data(request: HtmxRequest) -> HttpResponse:
     return render(request, "portal/my_data.html")
 
 
+DATA_FORMATS = {
+    "json": (export_json, "application/json; charset=utf-8"),
+    "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
 @never_cache
 @require_GET
-def my_data_download(request: HtmxRequest) -> HttpResponse:
-    """The member's own data in this organisation as a JSON file (GDPR art. 15 and 20)."""
-    body = export_json(user=request.user, organisation=request.organisation)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+def my_data_download(request: HtmxRequest, fmt: str) -> HttpResponse:
+    """The member's own data in this organisation as a file (GDPR art. 15 and 20): JSON
+    for a machine, or an Excel workbook to read."""
+    if fmt not in DATA_FORMATS:
+        raise Http404
+    export, content_type = DATA_FORMATS[fmt]
+    body = export(user=request.user, organisation=request.organisation)
+    response = HttpResponse(body, content_type=content_type)
     day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mine-data-nyttig-{day}.json"'
+    response["Content-Disposition"] = f'attachment; filename="mine-data-nyttig-{day}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -348,7 +348,7 @@ ACCESS_TABLE: dict[str, Row] = {
     # administrators erase a former member, and another organisation's is 404 (the POST
     # is in tests/portal/test_privacy.py).
     "my_data": PAGE,
-    "my_data_download": PAGE,
+    "my_data_download": Row(anonymous=LOGIN, outsider=200, kwargs="export", **MEMBERS),
     "former_members": ADMIN_ONLY,
     "erase_member": replace(ADMIN_ONLY, kwargs="former_member"),
 }

@@ -9,6 +9,7 @@ models) for the name, the e-mail and each version of the comments.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from ideas.models import Comment, Idea, Notification
@@ -239,7 +241,7 @@ def test_the_former_members_page_lists_the_deactivated_only(
 def test_a_member_downloads_their_own_data(
     her_traces: Idea, ragnhild: User, client_for: Callable[[User | None], Client]
 ) -> None:
-    response = client_for(ragnhild).get(reverse("my_data_download"))
+    response = client_for(ragnhild).get(reverse("my_data_download", args=["json"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -261,6 +263,24 @@ def test_a_member_downloads_their_own_data(
     assert "Godt tenkt!" not in json.dumps(data["kommentarer"], ensure_ascii=False)
 
 
+def test_the_download_as_a_workbook_has_a_sheet_per_part(
+    her_traces: Idea, ragnhild: User, client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(ragnhild)
+    response = client.get(reverse("my_data_download", args=["xlsx"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert {"Profil", "Idéer", "Kommentarer", "Støtter", "Følger", "Varsler"} <= set(
+        workbook.sheetnames
+    )
+    comments = [[c.value for c in row] for row in workbook["Kommentarer"].iter_rows()]
+    assert comments[0][:2] == ["Idé", "Tekst"] and comments[1][1] == COMMENTS[1]
+    profile = [[c.value for c in row] for row in workbook["Profil"].iter_rows()]
+    assert EMAIL in profile[1]
+    assert client.get(reverse("my_data_download", args=["pdf"])).status_code == 404
+
+
 def test_the_download_reads_a_fixed_number_of_queries(
     ragnhild: User,
     make_idea: Callable[..., Idea],
@@ -268,7 +288,7 @@ def test_the_download_reads_a_fixed_number_of_queries(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     client = client_for(ragnhild)
-    url = reverse("my_data_download")
+    url = reverse("my_data_download", args=["json"])
     client.get(url)
     # session, user, membership; memberships, events; ideas: ideas, comments, supports,
     # follows, attachments, notifications; portfolio: initiatives, benefits, decisions,
