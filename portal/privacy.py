@@ -230,8 +230,16 @@ def erase_person(*, user: User, organisation: Organisation, actor: User) -> User
 
 
 def _pattern(needles: list[str]) -> re.Pattern[str]:
+    """The needles as whole words: «ann@x.no» is not in «joann@x.no» or «ann@x.no.eu», nor
+    «Ann Berg» in «Ann Bergersen» or «Jo-Ann Berg» (but it is in «Ann Berg.pdf»)."""
+
+    def whole(needle: str) -> str:
+        if "@" in needle:
+            return rf"(?<![\w.+-]){re.escape(needle)}(?![\w-]|\.\w)"
+        return rf"(?<![\w-]){re.escape(needle)}(?![\w-])"
+
     ordered = sorted(needles, key=len, reverse=True)  # the full name before its parts
-    return re.compile("|".join(re.escape(n) for n in ordered), re.IGNORECASE)
+    return re.compile("|".join(whole(n) for n in ordered), re.IGNORECASE)
 
 
 def _json_forms(text: str) -> set[str]:

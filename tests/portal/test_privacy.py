@@ -194,6 +194,28 @@ def test_erasing_a_former_member_leaves_no_name_email_or_comment_in_any_table(
     assert not client_for(None).login(email=EMAIL, password="pw")
 
 
+def test_a_longer_name_or_address_that_holds_hers_is_left_alone(
+    ragnhild: User,
+    admin: User,
+    organisation: Organisation,
+    make_idea: Callable[..., Idea],
+) -> None:
+    namesake = add_member(
+        organisation=organisation,
+        email=f"ma{EMAIL}",
+        first_name=FIRST,
+        last_name=f"{LAST}sen",
+    ).user
+    need = f"{FULL}sen og jo-{FULL} vet, skriv til ma{EMAIL}. Eller {FULL}."
+    idea = make_idea(need=need)
+    _deactivate(ragnhild, organisation)
+    erase_person(user=ragnhild, organisation=organisation, actor=admin)
+    namesake.refresh_from_db()
+    assert (namesake.email, namesake.last_name) == (f"ma{EMAIL}", f"{LAST}sen")
+    idea.refresh_from_db()
+    assert idea.need == need.replace(f"Eller {FULL}.", "Eller Slettet person.")
+
+
 def test_an_active_member_is_not_erased(
     ragnhild: User,
     admin: User,
