@@ -4,7 +4,7 @@ Each mail has a row as its outbox (the idea's `board_notified_at`, the notificat
 `sent_at`), and every send here follows the same three steps:
 
 1. **Claim** the row(s) in a short transaction of their own: an UPDATE (or a
-   `SELECT … FOR UPDATE SKIP LOCKED`) that sets a lease, `*_claimed_until = now + LEASE`,
+   `SELECT … FOR UPDATE SKIP LOCKED`) that sets a lease, `*_claimed_until = now + lease()`,
    only where the row is unsent and not claimed by a lease that still holds.
 2. **Send** through portal.mail, with no transaction or row lock held while SMTP talks.
 3. **Stamp** the row sent (and drop the lease). If sending raises, the lease is dropped
@@ -13,9 +13,10 @@ Each mail has a row as its outbox (the idea's `board_notified_at`, the notificat
 The guarantee is *at least once, and at most once per lease*: two workers never send the
 same row while a lease holds, and a stamped row is never sent again. A worker killed after
 the mail server accepted the mail but before the stamp leaves the row claimed and unsent;
-when the lease has run out (LEASE, 10 minutes) the sweep queues it again and that mail is
-sent a second time. LEASE is longer than the mail tasks' hard time limit, so a lease never
-runs out under a worker that is still sending.
+when the lease has run out (`lease()`, MAIL_LEASE_SECONDS: 3 minutes) the sweep queues it
+again and that mail is sent a second time. The lease is longer than the mail tasks' hard
+time limit, so it never runs out under a worker that is still sending, and short, so that a
+mail whose worker was killed goes out within minutes.
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ from ideas.models import Idea, Notification
 from portal.mail import send_templated
 from portal.models import EmailFrequency, Membership, Role
 
-# Longer than the mail tasks' hard time limit (portal.mail.MAIL_TASK_TIME_LIMIT).
-LEASE = timedelta(minutes=10)
+
+def lease() -> timedelta:
+    """How long a claim holds: longer than the mail tasks' hard time limit
+    (portal.mail.MAIL_TASK_TIME_LIMIT, checked at start-up by portal.checks)."""
+    return timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+
+
 # The sweep leaves rows younger than this to the task queued on commit.
 SWEEP_AFTER = timedelta(minutes=1)
 # ... and gives up on rows older than this: a week-old «new idea» mail is noise, not news.
@@ -64,7 +70,7 @@ def _claim_board_mail(idea_id: int, now: datetime) -> Idea | None:
     claimed = (
         Idea.objects.filter(pk=idea_id, board_notified_at__isnull=True, submitted_at__isnull=False)
         .filter(_unclaimed(now, "board_mail_claimed_until"))
-        .update(board_mail_claimed_until=now + LEASE)
+        .update(board_mail_claimed_until=now + lease())
     )
     if not claimed:
         return None
@@ -112,7 +118,7 @@ def _claim_notifications(rows: QuerySet[Notification], now: datetime) -> list[No
             .order_by("created_at", "id")
         )
         Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(
-            claimed_until=now + LEASE
+            claimed_until=now + lease()
         )
     return claimed
 

@@ -19,7 +19,7 @@ def notify_board_of_new_idea(idea_id: int) -> int:
     """Email the portfolio board about a new idea in the inbox; returns mails sent.
 
     At least once, never twice while a claim holds: the idea is claimed for
-    emails.LEASE (10 min), mailed, then stamped `board_notified_at`. A redelivered or
+    emails.lease() (3 min), mailed, then stamped `board_notified_at`. A redelivered or
     repeated task sends nothing once it is stamped. A worker killed after the mail server
     accepted the mail but before the stamp sends it again once the lease has run out.
     """
@@ -32,7 +32,7 @@ def send_notification_email(notification_id: int) -> bool:
 
     The same guarantee as notify_board_of_new_idea: claimed, sent, stamped `sent_at`;
     sent again only if a worker died between the mail server's accept and the stamp, and
-    then only after the 10-minute lease.
+    then only after the lease (3 min).
     """
     return emails.send_notification(notification_id=notification_id)
 

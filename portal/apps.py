@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import logs  # noqa: F401  (connects the sign-in and Celery log receivers)
+        from portal import checks, logs, sessions  # noqa: F401  # checks, login stamp, log receivers
         from portal.actions import PortalAction
         from portal.events import register_actions
 

@@ -16,7 +16,7 @@ from django.core.mail import send_mail as send_mail  # re-exported: tests wrap i
 from django.template.loader import render_to_string
 from django.utils import translation
 
-# Longer than the SMTP timeout (30 s in MAILERS), shorter than ideas.emails.LEASE.
+# Longer than the SMTP timeout (30 s in MAILERS), shorter than MAIL_LEASE_SECONDS.
 MAIL_TASK_TIME_LIMIT = 120
 
 # Options for every Celery task that sends mail: `@shared_task(**MAIL_TASK)`.

@@ -5,13 +5,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import resolve_url
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from portal import logs
 from portal.models import Membership
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's login requirement, with an answer htmx can use when the session has ended.
+
+    A plain redirect would make htmx fetch the login page and swap it into a fragment (the
+    similar-ideas hint would show a login form), and rendering it would set a new CSRF cookie
+    behind the back of a login form open in the same browser, whose next post then fails.
+    htmx gets `HX-Redirect` to the login page instead, with the page the user was on as
+    `next`, so the whole page goes there and comes back after login.
+    """
+
+    # Django types the answer as a redirect; htmx's is a 200 with HX-Redirect.
+    def handle_no_permission(  # type: ignore[override]
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponseBase:
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        current = request.headers.get("HX-Current-URL", "")
+        if url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(current)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+        else:
+            back = "/"
+        login = resolve_url(self.get_login_url(view_func) or settings.LOGIN_URL)
+        field = self.get_redirect_field_name(view_func)
+        return HttpResponseClientRedirect(f"{login}?{field}={quote(back)}")
 
 
 class MembershipMiddleware:

@@ -53,6 +53,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 # The container health check calls http://127.0.0.1:8000/helse/ from inside.
 ALLOWED_HOSTS += [] if "127.0.0.1" in ALLOWED_HOSTS else ["127.0.0.1"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form (an expired page, a login in another tab) gets a page in Bokmål that says
+# what happened and how to go on, in the site's layout (Django's own has inline style).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -76,16 +79,19 @@ MIDDLEWARE = [
     # First: every line logged while answering carries the request's id (portal.logs).
     "portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Early, so that the session timeout below can leave a notice for the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.sessions.SessionTimeoutMiddleware",
+    "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.MembershipMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.VaryOnHtmxMiddleware",
@@ -210,10 +216,32 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# HTTPS, on in production unless HTTPS=false (a plain-http compose on a laptop; the old
+# name SECURE_COOKIES still works). Which requests came over HTTPS is gunicorn's call: it sets
+# the scheme from X-Forwarded-Proto only for the proxies in FORWARDED_ALLOW_IPS (Makefile
+# `serve`), so Django trusts no forwarded header of its own (no SECURE_PROXY_SSL_HEADER) and
+# a client talking to gunicorn directly cannot claim HTTPS.
+HTTPS = not (DEBUG or TESTING) and env_bool("HTTPS", default=env_bool("SECURE_COOKIES", True))
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^helse/$"]  # the container health check asks over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Cookies: `__Host-` names over HTTPS (secure, whole site, no Domain: a neighbour sub-domain
+# cannot set or shadow them), SameSite=Lax. The CSRF cookie ends with the browser session
+# and its token is rotated at login (Django), so it lives no longer than the session.
+SESSION_COOKIE_NAME = "__Host-nyttig-sesjon" if HTTPS else "nyttig-sesjon"
+CSRF_COOKIE_NAME = "__Host-nyttig-csrf" if HTTPS else "nyttig-csrf"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_AGE = None
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request and, however busy, after
+# SESSION_ABSOLUTE_TIMEOUT seconds from login (portal.sessions.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -238,6 +266,10 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Nyttig <ikke-svar@nyttig.example>")
+# How long a worker's claim on an unsent mail holds (ideas.emails): longer than a mail task
+# may run (portal.mail.MAIL_TASK_TIME_LIMIT, 120 s), so a claim never runs out under a worker
+# still sending; after a worker dies, the sweep sends the mail once this has passed.
+MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 3 * 60)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

@@ -40,6 +40,18 @@ def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check: say so in Bokmål and offer the way back.
+
+    The most common cause is a page left open while the session ended or the user logged in
+    elsewhere; reloading the form gives it a fresh token. Idea forms keep a copy of what was
+    typed in the browser, so nothing is lost by going back.
+    """
+    again = request.get_full_path() if request.method == "POST" else "/"
+    return render(request, "403_csrf.html", {"again": again}, status=403)
+
+
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HtmxRequest) -> HttpResponse:
     """Immediate mail, a daily digest or nothing: every notification mail links here."""

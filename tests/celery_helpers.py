@@ -7,9 +7,11 @@ instead, and its worker consumes a queue no other worker knows.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,3 +109,50 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+def test_database_url() -> str:
+    """The URL of the test database, for a worker process that must see what a test commits."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """`python -m <module> <queue>` as a process of its own (a real prefork worker with one
+    child), its output in `log`; `env` is added to this process's environment."""
+
+    def __init__(self, module: str, queue: str, log: Path, env: dict[str, str]) -> None:
+        from django.conf import settings
+
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, queue],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "DATABASE_URL": test_database_url(), **env},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(self.ready, timeout=60)
+
+    def ready(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text()
+        return " ready." in self.log.read_text()
+
+    def child(self) -> int:
+        """The pid of the pool's one child."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = [int(pid) for pid in children.read_text().split()]
+        assert len(pids) == 1, pids
+        return pids[0]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)

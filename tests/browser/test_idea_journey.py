@@ -117,8 +117,11 @@ def test_typed_text_survives_a_lost_session(
     page.get_by_label("E-post").fill(kari.email)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    page.get_by_label("Tittel").fill("En lang tanke")
-    page.get_by_label("Hva er behovet?").fill("Mye tekst som ikke må gå tapt.")
+    # The similar-ideas hint asks the server 500 ms after the last keystroke: let it answer
+    # before the session ends, or its request races the login below.
+    with page.expect_response(lambda r: "/ideer/lignende/" in r.url and "tanke" in r.url):
+        page.get_by_label("Tittel").fill("En lang tanke")
+        page.get_by_label("Hva er behovet?").fill("Mye tekst som ikke må gå tapt.")
     # The copy is saved 400 ms after the last keystroke: wait for it, not for a guess.
     page.wait_for_function(
         """text => Object.keys(localStorage).some(key =>

@@ -17,7 +17,15 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_TOOLS = {"pytest", "pytest-django", "playwright", "axe-playwright-python", "ruff", "mypy"}
+TEST_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "playwright",
+    "axe-playwright-python",
+    "ruff",
+    "mypy",
+    "pip-audit",
+}
 
 
 def _dockerfile_instructions() -> list[str]:
