@@ -123,6 +123,9 @@ class RequestIdMiddleware:
                 security_log.warning(
                     "Access refused", extra={"event": "access_denied", "status": 403, **fields}
                 )
+            quiet = response.status_code == 200 and _url_name(request) == "health"
+            if quiet:  # the load balancer's and compose's health checks, every 15 s
+                return response
             request_log.info(
                 "%s %s %s",
                 request.method,
@@ -139,6 +142,11 @@ class RequestIdMiddleware:
         finally:
             for var, token in reversed(tokens):
                 var.reset(token)
+
+
+def _url_name(request: HttpRequest) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.url_name if match else None
 
 
 def account_key(email: str) -> str:

@@ -90,11 +90,17 @@ def test_a_request_logs_one_json_line_with_its_id_person_and_organisation(
 def test_a_sane_incoming_request_id_is_kept_and_any_other_replaced(
     lines: Lines, db: None, client: Client, incoming: str, kept: bool
 ) -> None:
-    response = client.get(reverse("health"), headers={"X-Request-ID": incoming})
+    response = client.get(reverse("account_login"), headers={"X-Request-ID": incoming})
     assert (response["X-Request-ID"] == incoming) is kept
     [line] = _events(lines, "request")
     assert line["request_id"] == response["X-Request-ID"]
     assert line["user_id"] is None
+
+
+def test_a_passing_health_check_is_not_logged(lines: Lines, db: None, client: Client) -> None:
+    response = client.get(reverse("health"))
+    assert response.status_code == 200 and response["X-Request-ID"]
+    assert _events(lines, "request") == []
 
 
 def test_sign_ins_and_failed_sign_ins_are_auth_events_without_the_password(
