@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,9 @@ from ideas.services import (
     follow_idea,
     support_idea,
 )
+from maturity.models import Kpi, MeasureStatus, StrategicMeasure
+from maturity.services.kpis import record_kpi_value
+from maturity.services.measures import add_measure_note
 from portal.actions import PortalAction
 from portal.models import DomainEvent, Invitation, Membership, Organisation, Role, User
 from portal.privacy import erase_person, erased_email
@@ -117,6 +121,26 @@ def her_traces(
         accepted_at=timezone.now(),
     )
     EmailAddress.objects.create(user=ragnhild, email=EMAIL, verified=True, primary=True)
+    # The strategy: a KPI value's source and a leader's progress note name her.
+    kpi = Kpi.objects.filter(organisation=organisation, metric="").first()
+    assert kpi is not None
+    record_kpi_value(
+        kpi=kpi,
+        actor=bob,
+        year=2025,
+        value=Decimal(3),
+        source=f"Telling ved {FULL}",
+        expected_version=0,
+    )
+    measure = StrategicMeasure.objects.filter(organisation=organisation).first()
+    assert measure is not None
+    add_measure_note(
+        measure=measure,
+        actor=bob,
+        expected_version=measure.version,
+        text=f"{FULL} har kartlagt arenaene.",
+        status=MeasureStatus.IN_PROGRESS,
+    )
     return hers
 
 
@@ -255,6 +279,10 @@ def test_the_former_members_page_lists_the_deactivated_only(
     with django_assert_num_queries(4):  # session, user, membership, the list
         page = client.get(reverse("former_members")).content.decode()
     assert FULL in page and "Alice" not in page
+    # session, user, membership; the person's membership here; are they active anywhere
+    with django_assert_num_queries(5):
+        page = client.get(reverse("erase_member", args=[ragnhild.pk])).content.decode()
+    assert "Dette kan ikke angres." in page
 
 
 # The download -------------------------------------------------------------------------
