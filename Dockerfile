@@ -34,9 +34,12 @@ WORKDIR /app
 # and the apps. .dockerignore keeps out .venv, .git, caches, media, db.sqlite3 and .env.
 COPY . .
 
-# /app/.venv exactly as `make install` builds it: pip install -c constraints.txt -e '.[dev]'.
+# /app/.venv as `make install` builds it, without the dev extra: pip install -c constraints.txt
+# -e '.' (no pytest, Playwright, ruff or mypy in production; tests/portal/test_image.py checks).
+# INSTALL_EXTRAS stays empty at run time too, so `make serve` never installs the dev tools.
+ENV INSTALL_EXTRAS=""
 RUN --mount=type=cache,target=/root/.cache/pip \
-    make install PYTHON=python3.13
+    make install PYTHON=python3.13 INSTALL_EXTRAS=
 
 # Compile translations if the source has any (.po). DEBUG=1 only lets settings load
 # without a SECRET_KEY; nothing else runs. collectstatic is left to `make serve`.

@@ -8,7 +8,10 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	echo $$p; break; fi; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# `make install` adds the dev extra (pytest, Playwright, ruff, mypy…); the production image
+# runs `make install INSTALL_EXTRAS=` and gets the run-time dependencies only.
+INSTALL_EXTRAS ?= dev
+STAMP := $(VENV)/.installed-$(or $(INSTALL_EXTRAS),runtime)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 3
@@ -19,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Fant ikke Python 3.12 eller nyere (python3.13/python3.12)."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.$(if $(INSTALL_EXTRAS),[$(INSTALL_EXTRAS)])'
 	@touch $@
 
 install: $(STAMP)
@@ -37,10 +40,11 @@ run: seed
 # Production web process (docker compose "web"): migrations, static files, gunicorn.
 # gunicorn believes X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (its own environment
 # variable; default 127.0.0.1): set it to the reverse proxy's address.
+# No gunicorn access log: portal.logs writes one JSON line per request, with its id.
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn portal.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile -
+		--workers $(WEB_CONCURRENCY)
 
 worker: install
 	$(BIN)/celery --app portal worker --loglevel INFO --concurrency $${CELERY_CONCURRENCY:-2}

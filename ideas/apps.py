@@ -11,6 +11,9 @@ class IdeasConfig(AppConfig):
     def ready(self) -> None:
         from ideas import receivers  # noqa: F401  (connects the signal receivers)
         from ideas.events import IdeaAction, placeholders
+        from ideas.privacy import erase, export
         from portal.events import register_actions
+        from portal.privacy import register_personal_data
 
         register_actions(IdeaAction, placeholders)  # the history's sentences
+        register_personal_data("ideas", export, erase)  # the download and the erasure

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from io import BytesIO
@@ -17,14 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ideas.models import Idea, IdeaQuerySet, Initiator, Tag
+from portal.spreadsheets import safe_text
 
 CHUNK = 500
-# Characters XML 1.0 forbids (C0 controls but tab, newline, carriage return): openpyxl
-# raises IllegalCharacterError on them, which would fail the export for everyone.
-ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP «CSV
-# injection»); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_COLUMNS = "ABCDEFGHIJKLMNO"
 XLSX_WIDTHS = (8, 40, 50, 60, 30, 50, 24, 16, 28, 24, 20, 30, 10, 12, 18)
 
@@ -47,14 +41,6 @@ def columns() -> list[str]:
         _("Kommentarer"),
         _("Meldt inn"),
     ]
-
-
-def safe_text(value: str) -> str:
-    """Text as users typed it, minus what breaks a workbook or runs as a formula."""
-    value = ILLEGAL_CHARACTERS.sub("", value)
-    if value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def rows(ideas: IdeaQuerySet) -> Iterator[list[Any]]:

@@ -23,9 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ideas.exports import safe_text
 from maturity.models import KpiUnit, StrategicMeasure
 from maturity.selectors.kpis import KpiRow
+from portal.spreadsheets import safe_text
 
 DATE_FORMAT = "dd.mm.yyyy"
 

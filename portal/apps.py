@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import checks, sessions  # noqa: F401  # registers the checks, the login stamp
+        from portal import checks, logs, sessions  # noqa: F401  # checks, login stamp, log receivers
+        from portal.actions import PortalAction
         from portal.events import register_actions
         from portal.identity import IdentityAction
 
-        register_actions(IdentityAction, None)  # the history's sentences
+        register_actions(PortalAction, None)  # the history's sentences
+        register_actions(IdentityAction, None)

@@ -13,6 +13,8 @@ from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+from portal import logs  # noqa: E402, F401  (workers and beat log as the web does)
+
 app = Celery("nyttig")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

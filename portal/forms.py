@@ -142,3 +142,35 @@ class EmailFrequencyForm(forms.ModelForm[User]):
                 "invalid_choice": _("Velg ett av de tre valgene."),
             }
         }
+
+
+class StatementForm(DesignsystemetFormMixin, forms.Form):
+    """The organisation's own accessibility or privacy statement (portal.statements)."""
+
+    text = forms.CharField(
+        label=_("Teksten på siden"),
+        widget=forms.Textarea(attrs={"rows": 24}),
+        max_length=20000,
+        required=False,
+        help_text=_(
+            "Skriv vanlig tekst. En tom linje skiller avsnitt, «## » først i et avsnitt gjør "
+            "det til en overskrift, og linjer som starter med «- » blir en liste. Nettadresser "
+            "og e-postadresser blir lenker. La feltet stå tomt for standardteksten."
+        ),
+        error_messages={"max_length": _("Teksten kan ha høyst %(limit_value)d tegn.")},
+    )
+
+
+class AccessibilityStatementForm(StatementForm):
+    url = forms.URLField(
+        label=_("Lenke til erklæringen i uustatus.no"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("Adressen til erklæringen dere har publisert i uustatus.no."),
+        error_messages={
+            "invalid": _(
+                "Skriv en hel nettadresse, for eksempel https://uustatus.no/nb/erklaringer/publisert/…"
+            )
+        },
+    )

@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal import logs
 from portal.models import Membership
 
 
@@ -76,6 +77,10 @@ class MembershipMiddleware:
                 .order_by("created_at")
                 .first()
             )
+        logs.bind(
+            user=request.user.pk if request.user.is_authenticated else None,
+            organisation=membership.organisation_id if membership else None,
+        )
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
         public = not getattr(view_func, "login_required", True)

@@ -266,7 +266,9 @@ class DomainEvent(models.Model):
     """An append-only record of a change: who, when, what, and the state before and after.
 
     Written by the services in the same transaction as the change itself. Rows are never
-    updated or deleted (the model refuses, and on PostgreSQL a trigger refuses too).
+    updated or deleted (the model refuses, and on PostgreSQL a trigger refuses too), with
+    one exception: erasing a person (portal.privacy) redacts their data from before/after,
+    which the trigger allows only then (migration 0005), and which is itself recorded.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from portal.actions import PortalAction
+from portal.events import record_change, snapshot
 from portal.models import Membership, Organisation, Role, Unit, User
 from portal.signals import organisation_created
+from portal.statements import Statement, default_text
 
 
 @transaction.atomic
@@ -61,3 +64,39 @@ def set_email_frequency(*, user: User, frequency: str) -> User:
     user.email_frequency = frequency
     user.save(update_fields=["email_frequency"])
     return user
+
+
+@transaction.atomic
+def set_statement(
+    *, organisation: Organisation, actor: User, statement: Statement, text: str, url: str = ""
+) -> Organisation:
+    """Save the organisation's own accessibility or privacy statement (blank, or the default
+    text unchanged, keeps the default). The accessibility statement also has its link to
+    uustatus.no."""
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    text = text.replace("\r\n", "\n").strip()
+    if text == default_text(statement, current.name).strip():
+        text = ""
+    fields = [statement.value]
+    if statement is Statement.ACCESSIBILITY:
+        fields.append("accessibility_statement_url")
+    before = snapshot(current, fields)
+    setattr(current, statement.value, text)
+    if statement is Statement.ACCESSIBILITY:
+        current.accessibility_statement_url = url
+    current.full_clean()
+    action = (
+        PortalAction.ACCESSIBILITY_STATEMENT_CHANGED
+        if statement is Statement.ACCESSIBILITY
+        else PortalAction.PRIVACY_STATEMENT_CHANGED
+    )
+    if record_change(
+        before=before,
+        after=snapshot(current, fields),
+        organisation=current,
+        actor=actor,
+        action=action,
+        subject=current,
+    ):
+        current.save(update_fields=fields)
+    return current

@@ -10,7 +10,9 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.events import register_actions
-        from portfolio import receivers  # noqa: F401  (connects the signal receivers)
+        from portal.privacy import register_personal_data
+        from portfolio import privacy, receivers  # noqa: F401  (connects the signal receivers)
         from portfolio.events import PortfolioAction, placeholders
 
         register_actions(PortfolioAction, placeholders)  # the history's sentences
+        register_personal_data("portfolio", privacy.export)  # the person's download

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ideas.exports import safe_text
 from ideas.models import Idea
 from portal.models import User
+from portal.spreadsheets import safe_text
 
 # Column order of the export: 1 ID, 2 title, 3 question, 4 need, 5 need holder, 6 solution.
 TYPED = {

@@ -35,7 +35,8 @@ from ideas.services import add_attachment, add_comment, submit_idea
 from maturity.models import Kpi, MaturityDimension
 from maturity.services.assessments import open_assessment
 from portal.identity import configure_entra
-from portal.models import Organisation, Unit, User
+from portal.models import Membership, Organisation, Unit, User
+from portal.services import add_member
 from portfolio.models import (
     BenefitKind,
     ChecklistItem,
@@ -351,6 +352,19 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:report_retry": Row(anonymous=LOGIN, kwargs="failed_report", **NOT_ALLOWED),
     "maturity:report_download": replace(REPORT_READERS, kwargs="report"),
     "maturity:report_archive": replace(REPORT_READERS, kwargs="report"),
+    # The statements the law asks for: public pages (the default text, or the visitor's
+    # organisation's); administrators edit their organisation's text.
+    "accessibility_statement": PUBLIC,
+    "privacy_statement": PUBLIC,
+    "accessibility_statement_edit": ADMIN_ONLY,
+    "privacy_statement_edit": ADMIN_ONLY,
+    # Personal data: every member downloads their own (in their own organisation); only
+    # administrators erase a former member, and another organisation's is 404 (the POST
+    # is in tests/portal/test_privacy.py).
+    "my_data": PAGE,
+    "my_data_download": Row(anonymous=LOGIN, outsider=200, kwargs="export", **MEMBERS),
+    "former_members": ADMIN_ONLY,
+    "erase_member": replace(ADMIN_ONLY, kwargs="former_member"),
 }
 
 
@@ -423,6 +437,10 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
         assert kpi is not None
         year = [timezone.localdate().year] if row.kwargs == "kpi_year" else []
         return reverse(name, args=[kpi.pk, *year])
+    if row.kwargs == "former_member":
+        former = add_member(organisation=idea.organisation, email="tidligere@nittedal.example")
+        Membership.objects.filter(pk=former.pk).update(is_active=False)
+        return reverse(name, args=[former.user_id])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     if row.kwargs == "login_slug":
