@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import identity
+from portal.logs import account_key
 from portal.models import User
 
 logger = logging.getLogger("nyttig.auth")
@@ -40,24 +41,19 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # A failed password is logged by portal.logs (Django's user_login_failed); a refusal
+        # before the password is even checked is logged here, the account as portal.logs names it.
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             logger.warning(
-                "sign-in refused: too many failed attempts",
-                extra={"event": "auth.rate_limited", **_who(credentials)},
+                "Sign-in refused: too many failed attempts",
+                extra={
+                    "event": "login_rate_limited",
+                    "account": account_key(str(credentials.get("email") or "")),
+                },
             )
             raise
-
-    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        logger.warning("sign-in failed", extra={"event": "auth.failed", **_who(credentials)})
-
-
-def _who(credentials: dict[str, Any]) -> dict[str, Any]:
-    """The account a failed attempt named, by id: no address typed by a stranger, no password."""
-    email = str(credentials.get("email") or "")[:254]
-    user = User.objects.filter(email__iexact=email).only("pk").first() if email else None
-    return {"user_id": user.pk if user else None, "known_account": user is not None}
 
 
 class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -123,9 +119,9 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         extra_context: dict[str, Any] | None = None,
     ) -> None:
         logger.warning(
-            "sign-in with Entra ID failed",
+            "Sign-in with Entra ID failed",
             extra={
-                "event": "auth.entra_error",
+                "event": "login_entra_error",
                 "provider": getattr(getattr(provider, "app", None), "provider_id", None),
                 "error": str(error),
                 "exception": type(exception).__name__ if exception else None,

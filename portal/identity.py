@@ -107,9 +107,9 @@ def log_refusal(refusal: SignInRefused, **extra: Any) -> None:
     """A refused sign-in as a structured event (no tokens, no passwords)."""
     organisation = refusal.organisation
     logger.warning(
-        "sign-in refused",
+        "Sign-in refused",
         extra={
-            "event": "auth.refused",
+            "event": "login_refused",
             "reason": refusal.reason.value,
             "organisation": organisation.slug if organisation else None,
             **extra,

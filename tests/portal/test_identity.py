@@ -153,7 +153,7 @@ def test_another_tenant_is_refused(
     assert not User.objects.filter(email="ola@annen.example").exists()
     record = next(r for r in caplog.records if r.name == "nyttig.auth")
     assert (record.event, record.reason, record.tenant) == (  # type: ignore[attr-defined]
-        "auth.refused",
+        "login_refused",
         "wrong_tenant",
         OTHER_TENANT,
     )
