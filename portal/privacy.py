@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
@@ -200,6 +201,10 @@ def erase_person(*, user: User, organisation: Organisation, actor: User) -> User
     for _app, _export, erase in _PROVIDERS:
         if erase is not None:
             erase(erasure)
+    # Their sign-in links (Entra ID's object id and tenant, allauth's tokens) go too: a
+    # former member signs in to nothing, and an identifier that points at a person is
+    # personal data.
+    erasure.counts["sign_in_links"] = SocialAccount.objects.filter(user=user).delete()[0]
 
     user.first_name, user.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
     user.email = erased_email(user)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
@@ -50,6 +51,7 @@ from portfolio.services.triage import accept_idea
 FIRST, LAST = "Ragnhild", "Sletteberg-Ødegård"
 FULL = f"{FIRST} {LAST}"
 EMAIL = "ragnhild.sletteberg@nittedal.example"
+ENTRA_OID = "5e1f0c2a-7b9d-4c3e-9a61-2f8d4b7c1e90"
 COMMENTS = (
     "Vi prøvde dette på Åsen sykehjem i 2023, med «gode» erfaringer.\nSpør meg gjerne!",
     "Oppdatert: forsøket på Åsen varte i åtte uker.",
@@ -121,6 +123,13 @@ def her_traces(
         accepted_at=timezone.now(),
     )
     EmailAddress.objects.create(user=ragnhild, email=EMAIL, verified=True, primary=True)
+    # Her Entra ID sign-in link: the object id is an identifier that points at her.
+    SocialAccount.objects.create(
+        user=ragnhild,
+        provider="entra-nittedal",
+        uid=ENTRA_OID,
+        extra_data={"oid": ENTRA_OID, "preferred_username": EMAIL},
+    )
     # The strategy: a KPI value's source and a leader's progress note name her.
     kpi = Kpi.objects.filter(organisation=organisation, metric="").first()
     assert kpi is not None
@@ -186,7 +195,7 @@ def test_erasing_a_former_member_leaves_no_name_email_or_comment_in_any_table(
     organisation: Organisation,
     client_for: Callable[[User | None], Client],
 ) -> None:
-    needles = [FULL, FIRST, LAST, EMAIL, *COMMENTS]
+    needles = [FULL, FIRST, LAST, EMAIL, ENTRA_OID, *COMMENTS]
     assert {n for _t, _c, n in _found(needles)} == set(needles)  # the test sees them first
     events_before = DomainEvent.objects.count()
     _deactivate(ragnhild, organisation)
