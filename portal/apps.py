@@ -9,4 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import checks, sessions  # noqa: F401  # registers the checks, the login stamp
+        from portal import checks, members, sessions  # noqa: F401  # checks, login stamp, index
+        from portal.events import PortalAction, register_actions
+
+        register_actions(PortalAction, None)

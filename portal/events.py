@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.models import DomainEvent, Organisation, User
 
@@ -148,3 +149,38 @@ def describe(event: DomainEvent, **context: Any) -> str:
         values.update(placeholders(event, context))
     values["who"] = who
     return str(action.label) % values
+
+
+class PortalAction(models.TextChoices):
+    """The organisation/user core's events: organisations, units, members, invitations."""
+
+    ORGANISATION_CREATED = (
+        "portal.organisation_created",
+        gettext_lazy("%(who)s opprettet organisasjonen."),
+    )
+    ORGANISATION_UPDATED = (
+        "portal.organisation_updated",
+        gettext_lazy("%(who)s endret organisasjonen."),
+    )
+    UNIT_CREATED = "portal.unit_created", gettext_lazy("%(who)s opprettet enheten %(name)s.")
+    UNIT_UPDATED = "portal.unit_updated", gettext_lazy("%(who)s endret enheten.")
+    MEMBER_ADDED = "portal.member_added", gettext_lazy("%(who)s la til et medlem.")
+    MEMBER_UPDATED = (
+        "portal.member_updated",
+        gettext_lazy("%(who)s endret rolle eller enhet for et medlem."),
+    )
+    MEMBER_DEACTIVATED = "portal.member_deactivated", gettext_lazy("%(who)s deaktiverte et medlem.")
+    MEMBER_REACTIVATED = (
+        "portal.member_reactivated",
+        gettext_lazy("%(who)s aktiverte et medlem igjen."),
+    )
+    INVITATION_CREATED = "portal.invitation_created", gettext_lazy("%(who)s inviterte %(email)s.")
+    INVITATION_RESENT = (
+        "portal.invitation_resent",
+        gettext_lazy("%(who)s sendte invitasjonen på nytt."),
+    )
+    INVITATION_REVOKED = (
+        "portal.invitation_revoked",
+        gettext_lazy("%(who)s trakk tilbake invitasjonen."),
+    )
+    INVITATION_ACCEPTED = "portal.invitation_accepted", gettext_lazy("%(who)s godtok invitasjonen.")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from allauth.account import views as account
 from django.urls import include, path, re_path
 
-from portal import views
+from portal import people_views, views
+from portal.people_urls import operator_patterns, organisation_patterns
 
 account_patterns = [
     path("logg-inn/", account.login, name="account_login"),
@@ -37,6 +38,10 @@ urlpatterns = [
     path("helse/", views.health, name="health"),
     path("konto/", include(account_patterns)),
     path("konto/varsler/", views.notification_settings, name="notification_settings"),
+    path("organisasjon/velg/", people_views.organisation_choose, name="organisation_choose"),
+    path("organisasjon/", include(organisation_patterns)),
+    path("invitasjon/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
+    path("drift/", include(operator_patterns)),
     path("ideer/", include("ideas.urls")),
     path("portefolje/", include("portfolio.urls")),
     path("strategi/", include("maturity.urls")),

@@ -13,4 +13,8 @@ class PortfolioConfig(AppConfig):
         from portfolio import receivers  # noqa: F401  (connects the signal receivers)
         from portfolio.events import PortfolioAction, placeholders
 
+        from portal.signals import PHASE_TEMPLATES
+        from portfolio.models import PhaseTemplate
+
         register_actions(PortfolioAction, placeholders)  # the history's sentences
+        PHASE_TEMPLATES.update(PhaseTemplate.choices)  # offered by the operator's forms
