@@ -142,8 +142,8 @@ def member_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(request, "portal/member_form.html", {"form": form, "member": membership})
 
 
-@role_required(Role.ADMIN)
 @require_POST
+@role_required(Role.ADMIN)
 def member_deactivate(request: HtmxRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
     try:
@@ -155,8 +155,8 @@ def member_deactivate(request: HtmxRequest, pk: int) -> HttpResponse:
     return redirect("organisation:members")
 
 
-@role_required(Role.ADMIN)
 @require_POST
+@role_required(Role.ADMIN)
 def member_reactivate(request: HtmxRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
     members.reactivate_member(membership=membership, actor=request.user)
@@ -223,8 +223,8 @@ def invitation_list(request: HtmxRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
 @require_POST
+@role_required(Role.ADMIN)
 def invitation_resend(request: HtmxRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, organisation=request.organisation)
     try:
@@ -238,8 +238,8 @@ def invitation_resend(request: HtmxRequest, pk: int) -> HttpResponse:
     return redirect("organisation:invitations")
 
 
-@role_required(Role.ADMIN)
 @require_POST
+@role_required(Role.ADMIN)
 def invitation_revoke(request: HtmxRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, organisation=request.organisation)
     try:
