@@ -4,6 +4,7 @@ claims a file that is not there. The real document is made; only the disk refuse
 from __future__ import annotations
 
 from pathlib import Path
+
 from pytest_django import Settings
 
 from maturity.models import ReportStatus, StrategyReport

@@ -467,9 +467,11 @@ def _invitation(idea: Idea) -> Invitation:
 
 PEOPLE_OBJECTS: dict[str, Callable[[Idea], object]] = {
     "unit": lambda idea: idea.unit_id,
-    "membership": lambda idea: Membership.objects.get(
-        organisation=idea.organisation, role=Role.STAFF, user__email="alice@nittedal.example"
-    ).pk,
+    "membership": lambda idea: (
+        Membership.objects.get(
+            organisation=idea.organisation, role=Role.STAFF, user__email="alice@nittedal.example"
+        ).pk
+    ),
     "invitation": lambda idea: _invitation(idea).pk,
     "token": lambda idea: make_token(_invitation(idea)),
     "organisation": lambda idea: idea.organisation_id,
