@@ -171,7 +171,7 @@ class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm[Organisation]):
         field.initial = phase_template or DEFAULT_PHASE_TEMPLATE
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("entra_enabled") and not data.get("entra_tenant_id"):
             self.add_error("entra_tenant_id", _("Oppgi tenant-ID-en når Entra ID er slått på."))
         return data
@@ -199,7 +199,7 @@ class UnitForm(DesignsystemetFormMixin, forms.ModelForm[Unit]):
             del self.fields["is_active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         unit = self.instance if self.instance.pk else None
         try:
             if data.get("name"):
@@ -264,7 +264,7 @@ class InviteForm(DesignsystemetFormMixin, forms.Form):
         self.rows: list[InviteRow] = []
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         if not data.get("emails", "").strip() and not data.get("file"):
@@ -304,7 +304,7 @@ class AcceptInvitationForm(DesignsystemetFormMixin, forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         one, two = data.get("password1"), data.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("Passordene er ikke like."))

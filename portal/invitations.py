@@ -84,7 +84,7 @@ class UnreadableFile(ValueError):
     """The upload is not a CSV or XLSX file this can read; the message is for the user."""
 
 
-def _cells_from_upload(upload: UploadedFile) -> list[list[str]]:
+def _cells_from_upload(upload: UploadedFile[bytes]) -> list[list[str]]:
     name = (upload.name or "").lower()
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise UnreadableFile(_("Filen er for stor. Den kan være på høyst 1 MB."))
@@ -161,7 +161,7 @@ def read_rows(
     *,
     organisation: Organisation,
     text: str = "",
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[bytes] | None = None,
     default_role: str = Role.STAFF,
     default_unit: Unit | None = None,
 ) -> list[InviteRow]:
@@ -388,7 +388,7 @@ def invitation_from_token(token: str) -> Invitation | None:
     """The open invitation the token names, or None (bad signature, too old, key rotated,
     accepted, revoked or expired)."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=INVITATION_MAX_AGE.total_seconds())
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=INVITATION_MAX_AGE)
         pk, key = int(data["i"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

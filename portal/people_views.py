@@ -205,7 +205,7 @@ def invitation_list(request: HtmxRequest) -> HttpResponse:
             signed_rows = signing.dumps(
                 {"organisation": organisation.pk, "rows": good}, salt=ROWS_SALT
             )
-    rows = (
+    sent = (
         Invitation.objects.filter(organisation=organisation)
         .select_related("unit", "invited_by")
         .order_by("-created_at", "-id")[:200]
@@ -218,7 +218,7 @@ def invitation_list(request: HtmxRequest) -> HttpResponse:
             "preview": preview,
             "good_count": sum(1 for row in preview if row.ok),
             "signed_rows": signed_rows,
-            "rows": rows,
+            "rows": sent,
         },
     )
 

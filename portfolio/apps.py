@@ -10,10 +10,9 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.events import register_actions
+        from portal.signals import PHASE_TEMPLATES
         from portfolio import receivers  # noqa: F401  (connects the signal receivers)
         from portfolio.events import PortfolioAction, placeholders
-
-        from portal.signals import PHASE_TEMPLATES
         from portfolio.models import PhaseTemplate
 
         register_actions(PortfolioAction, placeholders)  # the history's sentences

@@ -473,7 +473,7 @@ def test_the_mail_stays_unsent_while_the_mail_server_is_down_and_the_sweep_sends
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         assert requeue_unsent_invitations() == 1
         assert requeue_unsent_invitations() == 0
-    invitation.refresh_from_db()
+    invitation = Invitation.objects.get(pk=invitation.pk)
     assert invitation.sent_at is not None
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body

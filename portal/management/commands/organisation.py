@@ -84,20 +84,20 @@ class Command(BaseCommand):
                     self.style.SUCCESS(f"Opprettet {organisation} ({organisation.pk}).")
                 )
             else:
-                organisation = Organisation.objects.filter(
+                existing = Organisation.objects.filter(
                     kommunenummer=options["kommunenummer_of"]
                 ).first()
-                if organisation is None:
+                if existing is None:
                     raise CommandError(
                         f"Ingen organisasjon med kommunenummer {options['kommunenummer_of']}."
                     )
                 update_organisation(
-                    organisation=organisation,
+                    organisation=existing,
                     actor=None,
                     phase_template=options["phase_template"],
                     **values,
                 )
-                self.stdout.write(self.style.SUCCESS(f"Endret {organisation}."))
+                self.stdout.write(self.style.SUCCESS(f"Endret {existing}."))
         except ValidationError as error:
             raise _refused(error) from error
 
