@@ -245,9 +245,11 @@ def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def _queue_mail(invitation_id: int) -> None:
+    """After commit; a broker that cannot be reached leaves the row to the sweep."""
+    from portal.celery import enqueue_on_commit
     from portal.tasks import send_invitation_mail
 
-    transaction.on_commit(lambda: send_invitation_mail.delay(invitation_id), robust=True)
+    enqueue_on_commit(send_invitation_mail, invitation_id)
 
 
 @transaction.atomic

@@ -546,3 +546,17 @@ def test_a_deactivated_or_inactive_organisation_is_not_offered(
         membership=Membership.objects.get(user=two_homes, organisation=organisation), actor=admin
     )
     assert client.get(reverse("ideas:list")).status_code in {302, 403}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_in_the_cache_end_too(
+    organisation: Organisation, admin: User, alice: User, settings: Settings
+) -> None:
+    """Whatever SESSION_ENGINE holds the sessions, the index names the keys to delete."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    browser = Client()
+    browser.force_login(alice)
+    assert browser.get(reverse("ideas:list")).status_code == 200
+    ended = members.end_sessions(user_id=alice.pk)
+    assert ended == 1
+    assert browser.get(reverse("ideas:list")).status_code == 302
