@@ -259,10 +259,10 @@ def invite(
     """Save an invitation for each row without problems (the mail is queued on commit).
     Rows are checked again, so a stale preview cannot invite a member twice."""
     rows = [row for row in rows if row.ok]
-    again = read_rows(
-        organisation=organisation,
-        text="\n".join(f"{r.email};{r.role};{r.unit.name if r.unit else ''}" for r in rows),
-    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerows([r.email, r.role, r.unit.name if r.unit else ""] for r in rows)
+    again = read_rows(organisation=organisation, text=buffer.getvalue())
     created = []
     for row in again:
         if not row.ok:

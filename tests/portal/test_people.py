@@ -560,3 +560,16 @@ def test_sessions_in_the_cache_end_too(
     ended = members.end_sessions(user_id=alice.pk)
     assert ended == 1
     assert browser.get(reverse("ideas:list")).status_code == 302
+
+
+def test_a_unit_name_with_separators_survives_the_confirmation(
+    organisation: Organisation, admin: User
+) -> None:
+    unit = members.create_unit(organisation=organisation, actor=admin, name="Helse; omsorg, NAV")
+    rows = invitations.read_rows(
+        organisation=organisation,
+        upload=xlsx([["e-post", "enhet"], ["ny@nittedal.example", "Helse; omsorg, NAV"]]),
+    )
+    assert [row.problems for row in rows] == [[]]
+    created = invitations.invite(organisation=organisation, actor=admin, rows=rows)
+    assert [invitation.unit for invitation in created] == [unit]
