@@ -10,5 +10,6 @@ def membership(request: HttpRequest) -> dict[str, object]:
     return {
         "membership": member,
         "organisation": getattr(request, "organisation", None),
+        "memberships": getattr(request, "memberships", []),
         "is_board": bool(member and member.has_role(Role.BOARD)),
     }

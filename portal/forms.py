@@ -6,11 +6,16 @@ from typing import Any, ClassVar
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from portal import identity
-from portal.models import User
+from portal.invitations import InviteRow, UnreadableFile, read_rows
+from portal.members import check_unit_name, check_unit_parent
+from portal.models import Organisation, Role, Unit, User
+from portal.signals import DEFAULT_PHASE_TEMPLATE, PHASE_TEMPLATES
 
 
 class FormRenderer(TemplatesSetting):
@@ -174,3 +179,188 @@ class AccessibilityStatementForm(StatementForm):
             )
         },
     )
+
+
+# Organisations, units, members and invitations -------------------------------------------
+
+
+class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm[Organisation]):
+    """What the operator sets on a municipality (portal.services.ORGANISATION_FIELDS)."""
+
+    phase_template = forms.ChoiceField(label=_("Fasemal"), choices=())
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kommunenummer",
+            "slug",
+            "is_active",
+            "entra_enabled",
+            "entra_tenant_id",
+            "entra_join",
+            "local_login_enabled",
+        ]
+        help_texts = {
+            "kommunenummer": _("Fire siffer, for eksempel 3205 for Lillestrøm."),
+            "slug": _("Små bokstaver, tall og bindestrek, for eksempel lillestrom."),
+        }
+
+    def __init__(self, *args: Any, phase_template: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["phase_template"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(value, str(label)) for value, label in PHASE_TEMPLATES.items()]
+        field.initial = phase_template or DEFAULT_PHASE_TEMPLATE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("entra_enabled") and not data.get("entra_tenant_id"):
+            self.add_error("entra_tenant_id", _("Oppgi tenant-ID-en når Entra ID er slått på."))
+        return data
+
+
+class UnitForm(DesignsystemetFormMixin, forms.ModelForm[Unit]):
+    """A unit's name and place; the checks (unique name, no cycles) are portal.members'."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "parent", "is_active"]
+        error_messages = {"name": {"required": _("Skriv navnet på enheten.")}}
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        units = Unit.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            units = units.exclude(pk=self.instance.pk)
+        parent.queryset = units
+        parent.empty_label = _("Ingen (øverste nivå)")
+        if not self.instance.pk:
+            del self.fields["is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit = self.instance if self.instance.pk else None
+        try:
+            if data.get("name"):
+                check_unit_name(unit=unit, name=data["name"], organisation=self.organisation)
+            check_unit_parent(unit=unit, parent=data.get("parent"), organisation=self.organisation)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+    def validate_unique(self) -> None:
+        """The organisation is not a field here: clean() checks the name in it instead."""
+
+
+class MemberForm(DesignsystemetFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), required=False, empty_label=_("Ingen")
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(organisation=organisation, is_active=True)
+
+
+class InviteForm(DesignsystemetFormMixin, forms.Form):
+    """A pasted list or an uploaded CSV/XLSX file; the rows are read by portal.invitations."""
+
+    emails = forms.CharField(
+        label=_("E-postadresser"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=100_000,
+        help_text=_(
+            "Én adresse per linje. Du kan skrive rolle og enhet etter adressen, skilt med "
+            "semikolon: ola@kommune.no; Leder; Hjemmetjenesten"
+        ),
+    )
+    file = forms.FileField(
+        label=_("Eller last opp en fil"),
+        required=False,
+        help_text=_("CSV eller Excel (.xlsx) med kolonnene e-post, rolle og enhet."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Rolle når lista ikke sier noe"), choices=Role.choices, initial=Role.STAFF
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet når lista ikke sier noe"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(organisation=organisation, is_active=True)
+        self.rows: list[InviteRow] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if not data.get("emails", "").strip() and not data.get("file"):
+            self.add_error("emails", _("Skriv inn minst én adresse, eller last opp en fil."))
+            return data
+        try:
+            self.rows = read_rows(
+                organisation=self.organisation,
+                text=data.get("emails", ""),
+                upload=data.get("file"),
+                default_role=data["role"],
+                default_unit=data.get("unit"),
+            )
+        except UnreadableFile as error:
+            self.add_error("file" if data.get("file") else "emails", str(error))
+            return data
+        if not self.rows:
+            self.add_error("file" if data.get("file") else "emails", _("Lista er tom."))
+        return data
+
+
+class AcceptInvitationForm(DesignsystemetFormMixin, forms.Form):
+    """A new person's name and password, checked by Django's password validators."""
+
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Etternavn"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Passord"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Gjenta passordet"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("Passordene er ikke like."))
+        elif one:
+            try:
+                validate_password(
+                    one,
+                    User(
+                        email=self.email,
+                        first_name=data.get("first_name", ""),
+                        last_name=data.get("last_name", ""),
+                    ),
+                )
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -50,9 +51,35 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         return HttpResponseClientRedirect(f"{login}?{field}={quote(back)}")
 
 
-class MembershipMiddleware:
-    """Sets request.membership and request.organisation for logged-in users.
+# The organisation a person in more than one chose (its id), kept in their session.
+CHOSEN_ORGANISATION = "nyttig_organisation"
 
+
+def operator_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a view the operator (a platform superuser, no membership) may open."""
+    view.operator_view = True  # type: ignore[attr-defined]
+    return view
+
+
+def chooser_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a view a signed-in person may open before they chose an organisation."""
+    view.chooser_view = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_account_view(view_func: Callable[..., Any]) -> bool:
+    """allauth's own views (log out, change password): every signed-in person needs them."""
+    return getattr(view_func, "__module__", "").startswith("allauth.")
+
+
+class MembershipMiddleware:
+    """Sets request.membership and request.organisation for logged-in users, and
+    request.memberships (their active memberships of active organisations).
+
+    Someone in more than one organisation works in the one they chose (CHOSEN_ORGANISATION
+    in the session), and is sent to the chooser until they have chosen. Only active
+    memberships of active organisations count. The operator (a superuser who is nobody's
+    member) reaches only the operator pages; everyone else without a membership gets 403.
     Runs after LoginRequiredMiddleware, so a view that needs login gets a member or a 403.
     """
 
@@ -68,15 +95,19 @@ class MembershipMiddleware:
         view_func: Callable[..., Any],
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
-    ) -> None:
-        membership = None
+    ) -> HttpResponse | None:
+        memberships: list[Membership] = []
         if request.user.is_authenticated:
-            membership = (
+            memberships = list(
                 Membership.objects.select_related("organisation", "unit")
-                .filter(user=request.user)
-                .order_by("created_at")
-                .first()
+                .filter(user=request.user, is_active=True, organisation__is_active=True)
+                .order_by("organisation__name", "pk")
             )
+        chosen = request.session.get(CHOSEN_ORGANISATION) if memberships else None
+        membership = next((m for m in memberships if m.organisation_id == chosen), None)
+        if membership is None and len(memberships) == 1:
+            membership = memberships[0]
+        request.memberships = memberships  # type: ignore[attr-defined]
         logs.bind(
             user=request.user.pk if request.user.is_authenticated else None,
             organisation=membership.organisation_id if membership else None,
@@ -84,8 +115,20 @@ class MembershipMiddleware:
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
         public = not getattr(view_func, "login_required", True)
-        if membership is None and not public and request.user.is_authenticated:
-            raise PermissionDenied("Not a member of any organisation.")
+        if public or not request.user.is_authenticated or membership is not None:
+            operator_page = getattr(view_func, "operator_view", False)
+            if membership is not None and operator_page and not request.user.is_superuser:
+                raise PermissionDenied("Operator pages are for the operator.")
+            return None
+        if getattr(view_func, "chooser_view", False) or _is_account_view(view_func):
+            return None
+        if memberships:  # more than one, none chosen yet
+            return redirect_to_login(
+                request.get_full_path(), resolve_url("organisation_choose"), "neste"
+            )
+        if request.user.is_superuser and getattr(view_func, "operator_view", False):
+            return None
+        raise PermissionDenied("Not a member of any organisation.")
 
 
 class VaryOnHtmxMiddleware:

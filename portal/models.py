@@ -243,6 +243,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    # A worker's lease on the unsent mail (claim, send, stamp: portal.invitations).
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitasjon")
@@ -260,6 +262,40 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked, and not past its expiry."""
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    def get_status_display(self) -> str:
+        if self.accepted_at:
+            return str(_("Akseptert"))
+        if self.revoked_at:
+            return str(_("Trukket tilbake"))
+        if self.expires_at <= timezone.now():
+            return str(_("Utløpt"))
+        if self.sent_at is None:
+            return str(_("Venter på utsending"))
+        return str(_("Sendt"))
+
+
+class UserSession(models.Model):
+    """Which sessions a person is signed in with, so that deactivating a member ends them at
+    once without scanning every session of the site (portal.members.end_sessions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_index"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.session_key[:6]}…"
 
 
 class DomainEvent(models.Model):

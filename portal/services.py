@@ -2,22 +2,92 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from portal.actions import PortalAction
-from portal.events import record_change, snapshot
+from portal.events import record_change, record_event, snapshot
 from portal.models import Membership, Organisation, Role, Unit, User
-from portal.signals import organisation_created
+from portal.signals import DEFAULT_PHASE_TEMPLATE, organisation_created, phase_template_chosen
 from portal.statements import Statement, default_text
+
+# What the operator sets on an organisation (portal.forms.OrganisationForm, the commands).
+ORGANISATION_FIELDS = (
+    "name",
+    "kommunenummer",
+    "slug",
+    "is_active",
+    "entra_enabled",
+    "entra_tenant_id",
+    "entra_join",
+    "local_login_enabled",
+)
 
 
 @transaction.atomic
-def create_organisation(*, name: str, kommunenummer: str, slug: str) -> Organisation:
-    """Create a municipality with every app's defaults (phases, types, staircase…)."""
-    organisation = Organisation(name=name, kommunenummer=kommunenummer, slug=slug)
+def create_organisation(
+    *,
+    name: str,
+    kommunenummer: str,
+    slug: str,
+    actor: User | None = None,
+    phase_template: str = DEFAULT_PHASE_TEMPLATE,
+    **options: Any,
+) -> Organisation:
+    """Create a municipality with every app's defaults (phases from `phase_template`, types,
+    staircase…). `options` are the other ORGANISATION_FIELDS (Entra ID on, its tenant…);
+    a value the model refuses raises ValidationError and nothing is saved."""
+    organisation = Organisation(name=name, kommunenummer=kommunenummer, slug=slug, **options)
     organisation.full_clean()
     organisation.save()
-    organisation_created.send(sender=Organisation, organisation=organisation)
+    organisation_created.send(
+        sender=Organisation, organisation=organisation, phase_template=phase_template
+    )
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        action=PortalAction.ORGANISATION_CREATED,
+        subject=organisation,
+        after={**snapshot(organisation, ORGANISATION_FIELDS), "phase_template": phase_template},
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    phase_template: str | None = None,
+    **values: Any,
+) -> Organisation:
+    """Change what the operator sets (ORGANISATION_FIELDS) and, if given, the phase
+    template (the portfolio switches its phases); one event with what changed."""
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not an organisation setting: {sorted(unknown)}")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    for field, value in values.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    organisation.save()
+    if phase_template is not None:
+        phase_template_chosen.send(
+            sender=Organisation,
+            organisation=organisation,
+            actor=actor,
+            phase_template=phase_template,
+        )
+    record_change(
+        before=before,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
+        organisation=organisation,
+        actor=actor,
+        action=PortalAction.ORGANISATION_UPDATED,
+        subject=organisation,
+    )
     return organisation
 
 

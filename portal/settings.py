@@ -433,6 +433,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ideas.tasks.requeue_unsent_mail",
         "schedule": 60.0,
     },
+    # The invitation outbox (portal.invitations): mails not sent a minute after the
+    # invitation was saved are queued again.
+    "requeue-unsent-invitations": {
+        "task": "portal.tasks.requeue_unsent_invitations",
+        "schedule": 60.0,
+    },
     # The yearly strategy report for kommunestyret, for the year before: on the day, and on
     # each day after it that month, so a run lost while Redis was down is made up the next
     # morning (an organisation that has its yearly report gets no second one).

@@ -13,7 +13,8 @@ from allauth.socialaccount import views as socialaccount
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 
-from portal import views
+from portal import people_views, views
+from portal.people_urls import operator_patterns, organisation_patterns
 
 account_patterns = [
     path("logg-inn/", account.login, name="account_login"),
@@ -67,6 +68,10 @@ urlpatterns = [
     ),
     path("konto/mine-data/", views.my_data, name="my_data"),
     path("konto/mine-data/last-ned/<str:fmt>/", views.my_data_download, name="my_data_download"),
+    path("organisasjon/velg/", people_views.organisation_choose, name="organisation_choose"),
+    path("organisasjon/", include(organisation_patterns)),
+    path("invitasjon/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
+    path("drift/", include(operator_patterns)),
     path("ideer/", include("ideas.urls")),
     path("portefolje/", include("portfolio.urls")),
     path("strategi/", include("maturity.urls")),

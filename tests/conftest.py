@@ -217,6 +217,12 @@ def other_board_member(other_organisation: Organisation) -> User:
 
 
 @pytest.fixture
+def operator(db: None) -> User:
+    """The platform's operator: a superuser who is nobody's member."""
+    return User.objects.create_superuser("drift@nyttig.example", "pw", first_name="Olga")
+
+
+@pytest.fixture
 def other_admin(other_organisation: Organisation) -> User:
     """An administrator of another municipality."""
     return _member(other_organisation, "admin@lunner.example", Role.ADMIN, "Erik")

@@ -35,7 +35,8 @@ from ideas.services import add_attachment, add_comment, submit_idea
 from maturity.models import Kpi, MaturityDimension
 from maturity.services.assessments import open_assessment
 from portal.identity import configure_entra
-from portal.models import Membership, Organisation, Unit, User
+from portal.invitations import invite, make_token, read_rows
+from portal.models import Invitation, Membership, Organisation, Role, Unit, User
 from portal.services import add_member
 from portfolio.models import (
     BenefitKind,
@@ -70,6 +71,7 @@ ROLES = (
     "outsider",
     "outsider_board",
     "outsider_admin",
+    "operator",
 )
 # URL kwargs that name no object of the organisation (everything else is looked up in it).
 NO_OBJECT = {"", "export", "reset", "login_slug", "entra"}
@@ -89,8 +91,14 @@ class Row:
     # organisation's objects unless the role check or the method already refuses them.
     outsider_board: int | str | None = None
     outsider_admin: int | str | None = None
+    # The operator (a platform superuser, nobody's member) reaches the operator pages, the
+    # public ones and allauth's; everything else is 403. By default: a public page as an
+    # outsider gets it, any other 403.
+    operator: int | str | None = None
 
     def expected(self, role: str) -> int | str:
+        if role == "operator" and self.operator is None:
+            return self.outsider if self.anonymous != LOGIN else 403
         value: int | str | None = getattr(self, role)
         if value is not None:
             return value
@@ -120,6 +128,9 @@ POST_ONLY = Row(
 )
 ADMIN_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=403, admin=200, outsider=403)
 NOT_ALLOWED: dict[str, Any] = dict.fromkeys(ROLES[1:6], METHOD_NOT_ALLOWED)
+OPERATOR_ONLY: dict[str, Any] = {
+    **dict.fromkeys(ROLES[1:8], 403),
+}
 LEADERS_ONLY = Row(anonymous=LOGIN, staff=403, board=403, leader=200, admin=200, outsider=403)
 REPORT_READERS = Row(anonymous=LOGIN, staff=403, board=200, leader=200, admin=200, outsider=403)
 BENEFIT_EDITORS = Row(anonymous=LOGIN, staff=403, board=200, leader=403, admin=200, outsider=404)
@@ -258,10 +269,10 @@ ACCESS_TABLE: dict[str, Row] = {
     "account_login": REDIRECT_WHEN_LOGGED_IN,
     "account_logout": Row(anonymous=302, outsider=200, **MEMBERS),
     "account_inactive": PUBLIC,
-    "account_change_password": AUTH_ONLY_PAGE,
+    "account_change_password": replace(AUTH_ONLY_PAGE, operator=200),
     # Everyone here has a password already, so allauth sends them to «change password».
     "account_set_password": Row(
-        anonymous=LOGIN, staff=302, board=302, leader=302, admin=302, outsider=302
+        anonymous=LOGIN, staff=302, board=302, leader=302, admin=302, outsider=302, operator=302
     ),
     "account_reset_password": PUBLIC,
     "account_reset_password_done": PUBLIC,
@@ -365,6 +376,36 @@ ACCESS_TABLE: dict[str, Row] = {
     "my_data_download": Row(anonymous=LOGIN, outsider=200, kwargs="export", **MEMBERS),
     "former_members": ADMIN_ONLY,
     "erase_member": replace(ADMIN_ONLY, kwargs="former_member"),
+    # The organisation's people: administrators only; another organisation's unit, member
+    # or invitation is 404 for its administrator too. Deactivating, reactivating, resending
+    # and revoking are POST only.
+    "organisation:units": ADMIN_ONLY,
+    "organisation:unit_edit": replace(ADMIN_ONLY, kwargs="unit"),
+    "organisation:members": ADMIN_ONLY,
+    "organisation:member_edit": replace(ADMIN_ONLY, kwargs="membership"),
+    "organisation:member_deactivate": Row(anonymous=LOGIN, kwargs="membership", **NOT_ALLOWED),
+    "organisation:member_reactivate": Row(anonymous=LOGIN, kwargs="membership", **NOT_ALLOWED),
+    "organisation:invitations": ADMIN_ONLY,
+    "organisation:invitation_resend": Row(anonymous=LOGIN, kwargs="invitation", **NOT_ALLOWED),
+    "organisation:invitation_revoke": Row(anonymous=LOGIN, kwargs="invitation", **NOT_ALLOWED),
+    # The invitation link is public (the token is the key); anyone signed in sees it too.
+    "invitation_accept": Row(
+        anonymous=200,
+        outsider=200,
+        outsider_board=200,
+        outsider_admin=200,
+        operator=200,
+        kwargs="token",
+        **MEMBERS,
+    ),
+    # Every member may choose among their organisations; the operator has none (403).
+    "organisation_choose": PAGE,
+    # The operator's pages: the operator only, every member (administrators too) 403.
+    "operator:organisations": Row(anonymous=LOGIN, operator=200, **OPERATOR_ONLY),
+    "operator:organisation_create": Row(anonymous=LOGIN, operator=200, **OPERATOR_ONLY),
+    "operator:organisation_edit": Row(
+        anonymous=LOGIN, operator=200, kwargs="organisation", **OPERATOR_ONLY
+    ),
 }
 
 
@@ -441,6 +482,8 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
         former = add_member(organisation=idea.organisation, email="tidligere@nittedal.example")
         Membership.objects.filter(pk=former.pk).update(is_active=False)
         return reverse(name, args=[former.user_id])
+    if row.kwargs in PEOPLE_OBJECTS:
+        return reverse(name, args=[PEOPLE_OBJECTS[row.kwargs](idea)])
     if row.kwargs == "reset":
         return reverse(name, kwargs={"uidb36": "1", "key": "set-password"})
     if row.kwargs == "login_slug":
@@ -457,6 +500,27 @@ def build_url(name: str, row: Row, idea: Idea) -> str:
         assert app is not None
         return reverse(name, args=[app.provider_id])
     return reverse(name)
+
+
+def _invitation(idea: Idea) -> Invitation:
+    existing = Invitation.objects.filter(organisation=idea.organisation).first()
+    if existing:
+        return existing
+    rows = read_rows(organisation=idea.organisation, text="ny@nittedal.example")
+    return invite(organisation=idea.organisation, actor=None, rows=rows)[0]
+
+
+PEOPLE_OBJECTS: dict[str, Callable[[Idea], object]] = {
+    "unit": lambda idea: idea.unit_id,
+    "membership": lambda idea: (
+        Membership.objects.get(
+            organisation=idea.organisation, role=Role.STAFF, user__email="alice@nittedal.example"
+        ).pk
+    ),
+    "invitation": lambda idea: _invitation(idea).pk,
+    "token": lambda idea: make_token(_invitation(idea)),
+    "organisation": lambda idea: idea.organisation_id,
+}
 
 
 def _meeting(idea: Idea) -> Meeting:
@@ -526,8 +590,10 @@ def users(
     charlie: User,
     other_board_member: User,
     other_admin: User,
+    operator: User,
 ) -> dict[str, User]:
     return {
+        "operator": operator,
         "staff": alice,
         "board": bob,
         "leader": leader,
@@ -662,6 +728,10 @@ POST_TABLE: dict[str, Post] = {
     ),
     "maturity:report_request": Post("leader", "board", "", lambda idea: {"year": "2025"}),
     "maturity:report_retry": Post("admin", "board", "failed_report"),
+    "organisation:member_deactivate": Post("admin", "board", "membership"),
+    "organisation:member_reactivate": Post("admin", "board", "membership"),
+    "organisation:invitation_resend": Post("admin", "leader", "invitation"),
+    "organisation:invitation_revoke": Post("admin", "staff", "invitation"),
 }
 
 
@@ -691,7 +761,11 @@ def test_post_table(
         outsider = "outsider" if post.refused == "staff" else f"outsider_{post.refused}"
         outsider_expected = 403
     # Refusals first: the allowed POST may delete what the URL names.
-    checks: list[tuple[str, int | str]] = [("anonymous", LOGIN), (outsider, outsider_expected)]
+    checks: list[tuple[str, int | str]] = [
+        ("anonymous", LOGIN),
+        (outsider, outsider_expected),
+        ("operator", 403),
+    ]
     if post.refused:
         checks.append((post.refused, 403))
     results = {}
