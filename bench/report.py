@@ -10,11 +10,13 @@ processes (`python -m bench report --child`, one per run), as the Celery task wo
 process first warms WeasyPrint up, as a worker process does when it starts; `PDF_WARM_UP=0`
 measures a cold one): the
 gathering (`maturity.report_document.render_report_html`: the selectors and the template)
-against the layout (WeasyPrint: one layout, written as pdf/ua-1 and pdf/a-3a). Each child
-prints its figures as JSON: the time of each step, the queries of the gathering, the pages,
-and its peak resident memory (`ru_maxrss`) once the report is made. The parent prints the
-medians, the share of gathering in the total, and WeasyPrint's own steps (the floor: the
-layout alone, each variant written, and a plain untagged PDF for comparison).
+against the layout (WeasyPrint: one layout, written as pdf/ua-1 and, by a forked writer at
+the same time, pdf/a-3a: `portal.pdf.write_pdfs`). Each child prints its figures as JSON: the
+time of each step, the queries of the gathering, the pages, its peak resident memory
+(`ru_maxrss`) once the report is made, and the forked writer's CPU time and peak memory. The
+parent prints the medians, the share of gathering in the total, and WeasyPrint's own steps
+(the floor: the layout alone, each variant written, a plain untagged PDF for comparison, and
+both variants at once).
 """
 
 from __future__ import annotations
