@@ -195,12 +195,13 @@ class _Writer:
 
     variant: str
     pid: int
-    pipe: int  # the reading end
+    pipe: int  # the reading end, -1 once closed
     status: int | None = None  # os.waitstatus_to_exitcode once reaped
 
     def answer(self) -> tuple[bytes, list[tuple[int, str]]] | None:
         """What the writer sent (waiting for it), or None (logged) if it died without."""
         with os.fdopen(self.pipe, "rb") as pipe:
+            self.pipe = -1  # closed below, whatever happens: its number may be reused
             data = pipe.read()  # until the writer closes its end: done or dead
         self.reap()
         if self.status == 0 and data:
@@ -332,8 +333,9 @@ def write_pdfs(
         raise
     finally:
         for writer in writers:
-            with contextlib.suppress(OSError):
-                os.close(writer.pipe)  # already closed once its answer was read
+            if writer.pipe >= 0:  # not read: stopped before its answer
+                os.close(writer.pipe)
+                writer.pipe = -1
             writer.reap()
     return files
 
