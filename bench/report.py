@@ -186,8 +186,8 @@ def run(*, runs: int, year: int = YEAR) -> None:
     print(f"\nGathering: {first['queries']} queries.")
     if settings.PDF_PARALLEL_WRITES:
         print(
-            f"The forked writer of the archive copy peaked at {writer:.0f} MB RSS, most of it "
-            "pages shared with the worker (copy-on-write)."
+            f"The forked writer of the archive copy peaked at {writer:.0f} MB RSS, partly pages "
+            "shared with the worker (copy-on-write)."
         )
     verdicts = (
         f"total {total:.2f} s (target < {TARGET_SECONDS:.0f}: "
