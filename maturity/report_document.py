@@ -4,7 +4,8 @@
 (`maturity.selectors.reports.report_content`, which reads the dashboard's own selectors),
 turns them into the dashboard's charts (`maturity.figures`) and a plain-language summary,
 renders `templates/maturity/report_pdf.html` and lays it out once, then writes that layout
-twice: the accessible copy (pdf/ua-1) and the archive copy (pdf/a-3a) for the case system.
+twice at the same time (`portal.pdf.write_pdfs`): the accessible copy (pdf/ua-1) and the
+archive copy (pdf/a-3a) for the case system.
 Both are tagged; the archive copy carries no PDF/UA identification (WeasyPrint writes one
 variant per file).
 """
@@ -29,7 +30,7 @@ from maturity.models import MeasureStatus
 from maturity.selectors.reports import ReportContent, report_content
 from portal.models import Organisation
 from portal.numbers import format_decimal, format_nok
-from portal.pdf import ACCESSIBLE, ARCHIVE, layout_pdf, static_base_url, write_pdf
+from portal.pdf import ACCESSIBLE, ARCHIVE, layout_pdf, static_base_url, write_pdfs
 from portfolio.selectors.benefits import fte
 from portfolio.templatetags.benefits import format_measure
 
@@ -338,10 +339,14 @@ def build_report_files(
         gathered = time.perf_counter()
         step(30, _("Setter opp sidene"))
         document = layout_pdf(html, static_base_url(), for_archive=True)
+
+        def written(variant: str) -> None:
+            if variant == ACCESSIBLE:  # the archive copy may still be being written
+                step(85, _("Lager arkivkopien (PDF/A)"))
+
+        # Both at once (portal.pdf.write_pdfs): the archive copy in a forked process.
         step(65, _("Lager den universelt utformede PDF-en"))
-        accessible = write_pdf(document, variant=ACCESSIBLE)
-        step(85, _("Lager arkivkopien (PDF/A)"))
-        archive = write_pdf(document, variant=ARCHIVE)
+        accessible, archive = write_pdfs(document, (ACCESSIBLE, ARCHIVE), written=written)
         finished = time.perf_counter()
         step(100, _("Ferdig"))
     return ReportFiles(
