@@ -185,9 +185,23 @@ class AccessibilityStatementForm(StatementForm):
 
 
 class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm[Organisation]):
-    """What the operator sets on a municipality (portal.services.ORGANISATION_FIELDS)."""
+    """What the operator sets on a municipality: ORGANISATION_FIELDS, the phase template and
+    its sign-in (saved through portal.identity.configure_entra, with its allauth app)."""
 
     phase_template = forms.ChoiceField(label=_("Fasemal"), choices=())
+    entra_client_id = forms.CharField(
+        label=_("Klient-ID (app-registreringen i Entra ID)"),
+        required=False,
+        max_length=191,
+        help_text=_("«Application (client) ID» fra app-registreringen."),
+    )
+    entra_client_secret = forms.CharField(
+        label=_("Klienthemmelighet"),
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("La stå tom for å beholde den som er lagret."),
+    )
 
     class Meta:
         model = Organisation
@@ -206,18 +220,54 @@ class OrganisationForm(DesignsystemetFormMixin, forms.ModelForm[Organisation]):
             "slug": _("Små bokstaver, tall og bindestrek, for eksempel lillestrom."),
         }
 
+    field_order = [
+        "name",
+        "kommunenummer",
+        "slug",
+        "phase_template",
+        "is_active",
+        "entra_enabled",
+        "entra_tenant_id",
+        "entra_client_id",
+        "entra_client_secret",
+        "entra_join",
+        "local_login_enabled",
+    ]
+
     def __init__(self, *args: Any, phase_template: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["phase_template"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(value, str(label)) for value, label in PHASE_TEMPLATES.items()]
         field.initial = phase_template or DEFAULT_PHASE_TEMPLATE
+        self.app = identity.entra_app(self.instance) if self.instance.pk else None
+        if self.app is not None:
+            self.fields["entra_client_id"].initial = self.app.client_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("entra_enabled") and not data.get("entra_tenant_id"):
-            self.add_error("entra_tenant_id", _("Oppgi tenant-ID-en når Entra ID er slått på."))
+        if data.get("entra_enabled"):
+            if not data.get("entra_tenant_id"):
+                self.add_error("entra_tenant_id", _("Oppgi tenant-ID-en når Entra ID er slått på."))
+            if not data.get("entra_client_id"):
+                self.add_error("entra_client_id", _("Oppgi klient-ID-en når Entra ID er slått på."))
+        elif data.get("local_login_enabled") is False:
+            self.add_error(
+                "local_login_enabled",
+                _("Innlogging med passord kan bare slås av når Entra ID er slått på."),
+            )
         return data
+
+    def sign_in_changed(self) -> bool:
+        """Whether configure_entra has anything to do."""
+        data = self.cleaned_data
+        names = ["entra_enabled", "entra_tenant_id", "entra_join", "local_login_enabled"]
+        stored = self.app.client_id if self.app else ""
+        return (
+            any(name in self.changed_data for name in names)
+            or data.get("entra_client_id", "") != stored
+            or bool(data.get("entra_client_secret"))
+        )
 
 
 class UnitForm(DesignsystemetFormMixin, forms.ModelForm[Unit]):

@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import invitations, members
+from portal import identity, invitations, members
 from portal.access import role_required
 from portal.forms import AcceptInvitationForm, InviteForm, MemberForm, OrganisationForm, UnitForm
 from portal.http import HtmxRequest
@@ -261,10 +262,20 @@ def invitation_accept(request: HtmxRequest, token: str) -> HttpResponse:
         return render(request, "portal/invitation_invalid.html", status=404)
     request.session[invitations.SESSION_KEY] = invitation.pk
     existing = User.objects.filter(email__iexact=invitation.email).first()
-    context: dict[str, object] = {"invitation": invitation, "existing": existing}
+    organisation = invitation.organisation
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "existing": existing,
+        # Entra ID sign-in, where the organisation has it, accepts the invitation in the
+        # session (portal.identity); a password only where local login is on.
+        "entra": identity.entra_app(organisation),
+        "local_login": organisation.local_login_enabled or not organisation.entra_enabled,
+    }
     if existing is not None:
         if request.method == "POST" and request.user.is_authenticated and request.user == existing:
             return _accepted(request, invitation, existing)
+        return render(request, "portal/invitation_accept.html", context)
+    if not context["local_login"]:
         return render(request, "portal/invitation_accept.html", context)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -358,11 +369,13 @@ def operator_organisation_create(request: HtmxRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            organisation = create_organisation(
-                actor=request.user,
-                phase_template=data["phase_template"],
-                **{f: data[f] for f in ORGANISATION_FIELDS},
-            )
+            with transaction.atomic():
+                organisation = create_organisation(
+                    actor=request.user,
+                    phase_template=data["phase_template"],
+                    **{f: data[f] for f in ORGANISATION_FIELDS},
+                )
+                _save_sign_in(form, organisation, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -381,12 +394,14 @@ def operator_organisation_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            update_organisation(
-                organisation=Organisation.objects.get(pk=pk),
-                actor=request.user,
-                phase_template=data["phase_template"],
-                **{f: data[f] for f in ORGANISATION_FIELDS},
-            )
+            with transaction.atomic():
+                update_organisation(
+                    organisation=Organisation.objects.get(pk=pk),
+                    actor=request.user,
+                    phase_template=data["phase_template"],
+                    **{f: data[f] for f in ORGANISATION_FIELDS},
+                )
+                _save_sign_in(form, organisation, request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -395,6 +410,27 @@ def operator_organisation_edit(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(
         request, "portal/operator_organisation_form.html", {"form": form, "object": organisation}
     )
+
+
+def _save_sign_in(form: OrganisationForm, organisation: Organisation, actor: User) -> None:
+    """Entra ID and local login through identity.configure_entra, which keeps the
+    organisation's allauth app (tenant-locked issuer, client id, secret) in step."""
+    if not form.sign_in_changed():
+        return
+    data = form.cleaned_data
+    try:
+        identity.configure_entra(
+            organisation=organisation,
+            actor=actor,
+            enabled=data["entra_enabled"],
+            tenant_id=data["entra_tenant_id"],
+            join=data["entra_join"],
+            local_login_enabled=data["local_login_enabled"],
+            client_id=data["entra_client_id"],
+            secret=data["entra_client_secret"] or None,
+        )
+    except ValueError as error:  # the form checks the same; a race is not a 500
+        raise ValidationError(str(error)) from error
 
 
 def _phase_template(organisation: Organisation) -> str:

@@ -13,16 +13,9 @@ from portal.signals import DEFAULT_PHASE_TEMPLATE, organisation_created, phase_t
 from portal.statements import Statement, default_text
 
 # What the operator sets on an organisation (portal.forms.OrganisationForm, the commands).
-ORGANISATION_FIELDS = (
-    "name",
-    "kommunenummer",
-    "slug",
-    "is_active",
-    "entra_enabled",
-    "entra_tenant_id",
-    "entra_join",
-    "local_login_enabled",
-)
+# Sign-in (Entra ID, local login) is portal.identity.configure_entra's, which keeps the
+# organisation's allauth app in step with it.
+ORGANISATION_FIELDS = ("name", "kommunenummer", "slug", "is_active")
 
 
 @transaction.atomic
@@ -36,7 +29,7 @@ def create_organisation(
     **options: Any,
 ) -> Organisation:
     """Create a municipality with every app's defaults (phases from `phase_template`, types,
-    staircase…). `options` are the other ORGANISATION_FIELDS (Entra ID on, its tenant…);
+    staircase…). `options` are the other ORGANISATION_FIELDS (whether it is active);
     a value the model refuses raises ValidationError and nothing is saved."""
     organisation = Organisation(name=name, kommunenummer=kommunenummer, slug=slug, **options)
     organisation.full_clean()

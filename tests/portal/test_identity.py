@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core.management import call_command
-from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,6 @@ from portal.identity import IdentityAction, configure_entra
 from portal.models import (
     DomainEvent,
     EntraJoin,
-    Invitation,
     Membership,
     Organisation,
     Role,
@@ -257,45 +254,42 @@ def test_the_same_person_in_two_organisations_of_one_tenant_is_one_user(
 
 
 def test_an_invited_person_joins_by_their_invitation(
-    entra: str,
-    provider: Provider,
-    organisation: Organisation,
-    admin: User,
-    monkeypatch: pytest.MonkeyPatch,
+    entra: str, provider: Provider, organisation: Organisation, admin: User
 ) -> None:
-    invitation = Invitation.objects.create(
-        organisation=organisation,
-        email="invitert@kommune.example",
-        role=Role.BOARD,
-        invited_by=admin,
-        key="k",
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    accepted: list[Invitation] = []
-
-    # A minimal stand-in for the member administration's invitations (portal.invitations).
-    def pending(request: HttpRequest) -> Invitation | None:
-        pk = int(request.session.get(invitations.SESSION_KEY) or 0)
-        return Invitation.objects.filter(pk=pk, accepted_at=None).first()
-
-    def accept(invitation: Invitation, user: User) -> Membership:
-        accepted.append(invitation)
-        return Membership.objects.create(
-            user=user, organisation=invitation.organisation, role=invitation.role
-        )
-
-    monkeypatch.setattr(invitations, "pending_invitation", pending)
-    monkeypatch.setattr(invitations, "accept_invitation", accept)
+    [row] = invitations.read_rows(organisation=organisation, text="invitert@kommune.example;board")
+    [invitation] = invitations.invite(organisation=organisation, actor=admin, rows=[row])
     client = Client()
-    session = client.session
-    session[invitations.SESSION_KEY] = invitation.pk
-    session.save()
+    # The link in the mail: the page offers Entra ID and keeps the invitation in the session.
+    page = client.get(reverse("invitation_accept", args=[invitations.make_token(invitation)]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Logg inn med Entra ID" in html
+    assert reverse("openid_connect_login", args=[entra]) in html
     response = sign_in(client, provider, entra, provider.person("invitert@kommune.example"))
     assert response.status_code == 302
-    assert accepted == [invitation]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
     assert invitations.SESSION_KEY not in client.session
     membership = Membership.objects.get(user__email="invitert@kommune.example")
     assert membership.role == Role.BOARD
+    assert invitation.accepted_by == membership.user
+
+
+def test_an_organisation_without_local_login_offers_only_entra_on_the_invitation(
+    entra: str, organisation: Organisation, admin: User
+) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(local_login_enabled=False)
+    [row] = invitations.read_rows(organisation=organisation, text="ny@kommune.example")
+    [invitation] = invitations.invite(organisation=organisation, actor=admin, rows=[row])
+    url = reverse("invitation_accept", args=[invitations.make_token(invitation)])
+    html = Client().get(url).content.decode()
+    assert "Logg inn med Entra ID" in html and 'name="password1"' not in html
+    refused = Client().post(
+        url,
+        {"first_name": "Ny", "last_name": "Person", "password1": "x" * 12, "password2": "x" * 12},
+    )
+    assert refused.status_code == 200
+    assert not User.objects.filter(email="ny@kommune.example").exists()
 
 
 def test_an_app_of_no_organisation_is_refused(

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
 from ideas.models import Idea
-from portal import invitations, members
+from portal import identity, invitations, members
 from portal.celery import app
 from portal.models import DomainEvent, Invitation, Membership, Organisation, Role, Unit, User
 from portal.services import add_member, create_organisation
@@ -88,15 +88,13 @@ def test_the_command_creates_an_organisation_with_its_phase_template_and_an_admi
         call_command(
             "organisation", "create", "--name", "X", "--kommunenummer", "32", "--slug", "x"
         )
-    with pytest.raises(CommandError, match="tenant-id"):
-        call_command("organisation", "update", "3205", "--entra")
     call_command(
-        "organisation",
-        "update",
-        "3205",
-        "--entra",
-        "--tenant-id",
+        "configure_entra",
+        "lillestrom",
+        "--tenant",
         "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "--client-id",
+        "lillestrom-app",
     )
     organisation.refresh_from_db()
     assert organisation.entra_enabled
@@ -148,7 +146,46 @@ def test_the_operator_page_creates_and_edits_an_organisation(
     page = bad.content.decode()
     assert "Kommunenummeret har fire siffer." in page
     assert "Oppgi tenant-ID-en" in page
+    assert "Oppgi klient-ID-en" in page
     assert 'value="32O5"' in page  # nothing typed is lost
+    # Entra ID on: the organisation's allauth app is made with it, locked to the tenant.
+    tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    on = client.post(
+        reverse("operator:organisation_edit", args=[organisation.pk]),
+        {
+            "name": "Lillestrøm kommune",
+            "kommunenummer": "3205",
+            "slug": "lillestrom",
+            "is_active": "on",
+            "entra_enabled": "on",
+            "entra_tenant_id": tenant,
+            "entra_client_id": "lillestrom-app",
+            "entra_client_secret": "s3cr3t-verdi",
+            "entra_join": "invited",
+            "local_login_enabled": "on",
+            "phase_template": "ks_veikart",
+        },
+    )
+    assert on.status_code == 302, on.content.decode()
+    app = identity.entra_app(Organisation.objects.get(pk=organisation.pk))
+    assert app is not None and (app.client_id, app.secret) == ("lillestrom-app", "s3cr3t-verdi")
+    assert app.settings["server_url"] == f"https://login.microsoftonline.com/{tenant}/v2.0"
+    form = client.get(reverse("operator:organisation_edit", args=[organisation.pk]))
+    assert "s3cr3t-verdi" not in form.content.decode()  # the secret is never shown again
+    # Local login off without Entra ID would lock everyone out: refused at the field.
+    off = client.post(
+        reverse("operator:organisation_create"),
+        {
+            "name": "Nes kommune",
+            "kommunenummer": "3228",
+            "slug": "nes",
+            "is_active": "on",
+            "entra_join": "invited",
+            "phase_template": "ks_veikart",
+        },
+    )
+    assert off.status_code == 200
+    assert "kan bare slås av når Entra ID er slått på" in off.content.decode()
     # session, user, memberships, organisations
     with django_assert_num_queries(4):
         client.get(reverse("operator:organisations"))

@@ -1,9 +1,12 @@
 """The operator's command for municipalities: create, update and list organisations.
 
     manage.py organisation create --name "Lillestrøm kommune" --kommunenummer 3205 \\
-        --slug lillestrom [--phase-template ks_veikart|digdir] [--entra --tenant-id GUID]
-    manage.py organisation update 3205 [--name …] [--entra|--no-entra] [--tenant-id …]
+        --slug lillestrom [--phase-template ks_veikart|digdir]
+    manage.py organisation update 3205 [--name …] [--active|--no-active]
     manage.py organisation list
+
+Sign-in (Entra ID, local login) is `manage.py configure_entra`, which keeps the
+organisation's allauth app in step.
 """
 
 from __future__ import annotations
@@ -44,9 +47,6 @@ class Command(BaseCommand):
         update.add_argument("--active", action=BooleanOptionalAction, default=None)
         for command in (create, update):
             command.add_argument("--phase-template", choices=sorted(PHASE_TEMPLATES) or None)
-            command.add_argument("--entra", action=BooleanOptionalAction, default=None)
-            command.add_argument("--tenant-id")
-            command.add_argument("--local-login", action=BooleanOptionalAction, default=None)
         sub.add_parser("list", help="List organisasjonene.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,16 +63,9 @@ class Command(BaseCommand):
             ("kommunenummer", "kommunenummer"),
             ("slug", "slug"),
             ("active", "is_active"),
-            ("entra", "entra_enabled"),
-            ("tenant_id", "entra_tenant_id"),
-            ("local_login", "local_login_enabled"),
         ):
             if options.get(option) is not None:
                 values[field] = options[option]
-        if values.get("entra_enabled") and not (
-            values.get("entra_tenant_id") or self._tenant(options)
-        ):
-            raise CommandError("--entra needs --tenant-id.")
         try:
             if action == "create":
                 organisation = create_organisation(
@@ -100,9 +93,3 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Endret {existing}."))
         except ValidationError as error:
             raise _refused(error) from error
-
-    def _tenant(self, options: dict[str, Any]) -> str:
-        if options["action"] != "update":
-            return ""
-        org = Organisation.objects.filter(kommunenummer=options["kommunenummer_of"]).first()
-        return org.entra_tenant_id if org else ""
