@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from django.db.models.functions import (
     Coalesce,
     RowNumber,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Organisation
@@ -51,6 +53,30 @@ CARDS_PER_COLUMN = 20  # about 1 ms of rendering per card: 6 columns × 20 stay 
 
 
 CARD_RELATED = ("owner", "idea", "idea__unit", "idea__innovation_type", "phase")
+
+
+# A number no primary key reaches, reversed once per request and replaced per card.
+_URL_SLOT = 2_147_483_647
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    head, _slot, tail = reverse(name, args=[_URL_SLOT]).partition(str(_URL_SLOT))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def prepare_cards(cards: Iterable[Initiative], *, stalled_days: int) -> None:
+    """What each card shows that the template would otherwise compute per card: whether it
+    has stalled, its id as text and its three links. Reversing a URL and formatting a number
+    in the template cost more than the rest of a card (180 cards on the board)."""
+    move_url = _url_maker("portfolio:move")
+    detail_url = _url_maker("portfolio:initiative")
+    idea_url = _url_maker("ideas:detail")
+    for card in cards:
+        card.stalled = card.days_in_phase() > stalled_days  # type: ignore[attr-defined]
+        card.ref = str(card.pk)  # type: ignore[attr-defined]
+        card.move_url = move_url(card.pk)  # type: ignore[attr-defined]
+        card.detail_url = detail_url(card.pk)  # type: ignore[attr-defined]
+        card.idea_url = idea_url(card.idea_id)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -154,8 +180,8 @@ def board_columns(
     )
     columns = {phase.pk: Column(phase=phase, count=counts.get(phase.pk, 0)) for phase in phases}
     for card in cards:
-        card.stalled = card.days_in_phase() > stalled_days  # type: ignore[attr-defined]
         columns[card.phase_id].cards.append(card)
+    prepare_cards((card for column in columns.values() for card in column.cards), stalled_days=stalled_days)
     return list(columns.values())
 
 
@@ -173,8 +199,7 @@ def column_cards(
         .prefetch_related(latest_published_status())
         .order_by("-phase_entered_at", "-id")[offset : offset + limit]
     )
-    for card in cards:
-        card.stalled = card.days_in_phase() > stalled_days  # type: ignore[attr-defined]
+    prepare_cards(cards, stalled_days=stalled_days)
     return cards
 
 
@@ -186,7 +211,7 @@ def board_card(*, organisation: Organisation, pk: int, stalled_days: int) -> Ini
         .prefetch_related(latest_published_status())
         .get(pk=pk)
     )
-    card.stalled = card.days_in_phase() > stalled_days  # type: ignore[attr-defined]
+    prepare_cards([card], stalled_days=stalled_days)
     return card
 
 
