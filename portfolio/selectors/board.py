@@ -181,7 +181,9 @@ def board_columns(
     columns = {phase.pk: Column(phase=phase, count=counts.get(phase.pk, 0)) for phase in phases}
     for card in cards:
         columns[card.phase_id].cards.append(card)
-    prepare_cards((card for column in columns.values() for card in column.cards), stalled_days=stalled_days)
+    prepare_cards(
+        (card for column in columns.values() for card in column.cards), stalled_days=stalled_days
+    )
     return list(columns.values())
 
 
