@@ -52,7 +52,9 @@ def open_checklist_items(initiative: Initiative) -> list[ChecklistItem]:
 CARDS_PER_COLUMN = 20  # about 1 ms of rendering per card: 6 columns × 20 stay well under 300 ms
 
 
-CARD_RELATED = ("owner", "idea", "idea__unit", "idea__innovation_type", "phase")
+# A column's cards need no phase of their own (the column has it); a card alone does.
+COLUMN_CARD_RELATED = ("owner", "idea", "idea__unit", "idea__innovation_type")
+CARD_RELATED = (*COLUMN_CARD_RELATED, "phase")
 
 
 # A number no primary key reaches, reversed once per request and replaced per card.
@@ -168,7 +170,7 @@ def board_columns(
     )
     cards = (
         with_benefit_summary(initiatives)
-        .select_related(*CARD_RELATED)
+        .select_related(*COLUMN_CARD_RELATED)
         .prefetch_related(latest_published_status())  # one query for all the cards
         .annotate(
             position=Window(
@@ -199,7 +201,7 @@ def column_cards(
             board_initiatives(organisation=organisation, filters=filters, stalled_days=stalled_days)
         )
         .filter(phase=phase)
-        .select_related(*CARD_RELATED)
+        .select_related(*COLUMN_CARD_RELATED)
         .prefetch_related(latest_published_status())
         .order_by("-phase_entered_at", "-id")[offset : offset + limit]
     )
