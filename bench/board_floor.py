@@ -12,6 +12,8 @@ Mounted only in `bench.urls`, like the dashboard's floor.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponse
@@ -26,15 +28,15 @@ from portfolio.selectors.board import CARDS_PER_COLUMN
 LIGHTS = ("progress", "economy", "quality", "risk", "benefits")
 
 
-def _benefit(expression: object, output: object) -> Subquery:
+def _benefit(expression: Any, output: Any) -> Subquery:
     rows = (
         Benefit.objects.filter(initiative=OuterRef("pk"))
         .order_by()
         .values("initiative")
-        .annotate(total=expression)  # type: ignore[arg-type]
+        .annotate(total=expression)
         .values("total")
     )
-    return Subquery(rows, output_field=output)  # type: ignore[arg-type]
+    return Subquery(rows, output_field=output)
 
 
 def board_floor_figures(organisation_id: int) -> dict[str, object]:
@@ -109,7 +111,8 @@ def board_floor_figures(organisation_id: int) -> dict[str, object]:
     columns = {
         phase["id"]: {**phase, "count": counts.get(phase["id"], 0), "cards": []} for phase in phases
     }
-    for card in cards:
+    for row in cards:
+        card: dict[str, Any] = dict(row)
         card["days"] = (now - card["phase_entered_at"]).days
         card["lights"] = lights.get(card["id"])
         columns[card["phase_id"]]["cards"].append(card)  # type: ignore[attr-defined]
