@@ -41,6 +41,8 @@ def setup_django() -> None:
     os.environ["ALLOWED_HOSTS"] = f"{hosts},testserver" if hosts else "testserver"
     # Manifest storage needs collectstatic first; looking up a URL costs the same either way.
     os.environ.setdefault("STATIC_MANIFEST", "0")
+    # django.test.Client speaks plain http: without this every request is the HTTPS redirect.
+    os.environ.setdefault("HTTPS", "false")
 
     # WhiteNoise warns that there is no STATIC_ROOT; the benchmark serves no static files.
     warnings.filterwarnings("ignore", message="No directory at")

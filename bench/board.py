@@ -21,12 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import batched
-from time import perf_counter
+from time import perf_counter, process_time
 
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from bench.seed import (
@@ -306,6 +306,8 @@ def run(*, runs: int) -> None:
     results.append(measure_http_moves(client, large, source, target, runs))
     results.append(measure_service_moves(member, large, source, target, runs))
     print_table(results)
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        against_floor(client, runs)
 
     small_member = board_member(small)
     small_client = Client()
@@ -318,6 +320,45 @@ def run(*, runs: int) -> None:
         f"{small.name} ({small.n:,}): {same} (status {results[0].status} and "
         f"{small_board.status})."
     )
+
+
+def against_floor(client: Client, runs: int) -> None:
+    """The board and its floor (`bench.board_floor`: the same rows by `values()`, a minimal
+    template) requested in turn, the order alternating each run, so the load of the moment
+    falls on both alike. `py cpu` is this process's CPU time per request
+    (`time.process_time`), the figure least moved by other work on the machine."""
+    from bench.urls import BOARD_FLOOR_PATH
+
+    urls = {"board": "/portefolje/", "floor (bare view)": BOARD_FLOOR_PATH}
+    for _ in range(WARM_UPS):
+        for url in urls.values():
+            client.get(url)
+    wall: dict[str, list[float]] = {name: [] for name in urls}
+    cpu: dict[str, list[float]] = {name: [] for name in urls}
+    names = list(urls)
+    for run in range(runs):
+        for name in names if run % 2 == 0 else names[::-1]:
+            started, cpu_started = perf_counter(), process_time()
+            response = client.get(urls[name])
+            wall[name].append((perf_counter() - started) * 1000)
+            cpu[name].append((process_time() - cpu_started) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+    print(
+        f"\nAgainst the floor, interleaved, {runs} runs (load average {os.getloadavg()[0]:.2f}):\n"
+    )
+    print("measured           median    p95  py cpu  queries  bytes")
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as captured:
+            size = len(client.get(url).content)
+        result = Result(name, url, "200", wall[name], len(captured), sql_time(captured))
+        print(
+            f"{name:<17} {result.median:7.1f} {result.p95:6.1f} "
+            f"{statistics.median(cpu[name]):7.1f} {len(captured):8d} {size:6d}"
+        )
+    ratio = statistics.median(wall["board"]) / statistics.median(wall["floor (bare view)"])
+    cpu_ratio = statistics.median(cpu["board"]) / statistics.median(cpu["floor (bare view)"])
+    verdict = "PASS" if ratio <= 2 else "FAIL"
+    print(f"ratio board/floor {ratio:.2f} (py cpu {cpu_ratio:.2f}); target ≤ 2: {verdict}")
 
 
 def board_member(org: Organisation) -> Membership:

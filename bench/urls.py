@@ -1,7 +1,8 @@
 """The project's URLconf plus the benchmarks' own views, for `python -m bench` only (the app
-itself never mounts them): the dashboard's floor (`bench.floor`), and the bare view that
-is the load test's ceiling: a page behind the same middleware (session, login, membership,
-CSP, htmx) that fetches nothing and renders a line in `base.html`."""
+itself never mounts them): the dashboard's and the board's floors (`bench.floor`,
+`bench.board_floor`), and the bare view that is the load test's ceiling: a page behind the
+same middleware (session, login, membership, CSP, htmx) that fetches nothing and renders a
+line in `base.html`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
 
+from bench.board_floor import board_floor_view
 from bench.floor import floor_view
 from portal.urls import urlpatterns as project_urlpatterns
 
 FLOOR_PATH = "/bench/gulv/"
+BOARD_FLOOR_PATH = "/bench/gulv/tavle/"
 BARE_PATH = "/bench/bar/"
 _BARE = engines["django"].from_string(
     '{% extends "base.html" %}{% block content %}<h1>Nyttig</h1>{% endblock %}'
@@ -27,4 +30,5 @@ urlpatterns = [
     *project_urlpatterns,
     path(FLOOR_PATH.strip("/") + "/", floor_view, name="bench_floor"),
     path(BARE_PATH.strip("/") + "/", bare_view, name="bench_bare"),
+    path(BOARD_FLOOR_PATH.strip("/") + "/", board_floor_view, name="bench_board_floor"),
 ]

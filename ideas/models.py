@@ -276,7 +276,9 @@ class Idea(models.Model):
 
     def zero_foundations(self) -> list[Foundation]:
         """Foundations scored 0: by KS' «suksessformel» any zero dooms the project."""
-        return [f for f, _q, score in self.foundation_scores() if score == 0]
+        # Not through foundation_scores: its translated questions are not needed here, and
+        # the board asks this of every card.
+        return [f for f in Foundation if getattr(self, f"score_{f.value}") == 0]
 
     def is_editable_by(self, user: AbstractBaseUser | AnonymousUser, *, is_board: bool) -> bool:
         """The submitter edits until the board has triaged it; the board after."""

@@ -96,7 +96,8 @@ def status_badges(card: Initiative) -> SafeString:
     """The card's latest published lights («Fremdrift: ● Grønn» …) under a link to its status
     reports, or just the link when nothing is published yet."""
     report = latest_status(card)
-    url = reverse("portfolio:status_reports", args=[card.pk])
+    # The board's cards carry the link (selectors.board.prepare_cards); others reverse it.
+    url = getattr(card, "status_url", None) or reverse("portfolio:status_reports", args=[card.pk])
     title = card.idea.title
     if report is None:
         return format_html(CARD_LINK, url, gettext("Ingen statusrapport ennå"), title)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -28,6 +29,7 @@ from portfolio.selectors.status import initiative_status_reports
 from portfolio.services.status import save_status_report
 
 PUBLISH = "publiser"
+REPORTS_PER_PAGE = 12  # a year of monthly reports per page of the history
 
 
 def _initiative(request: HtmxRequest, pk: int) -> Initiative:
@@ -46,10 +48,19 @@ def status_reports(request: HtmxRequest, pk: int) -> HttpResponse:
     initiative = _initiative(request, pk)
     editor = may_edit_status(initiative, request.user, request.membership)
     reports = initiative_status_reports(initiative=initiative, include_drafts=editor)
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("side"))
+    template = "portfolio/status_list.html"
+    if request.htmx and request.htmx.target == "status-reports":
+        template += "#status-reports"
     return render(
         request,
-        "portfolio/status_list.html",
-        {"initiative": initiative, "reports": list(reports), "can_edit": editor},
+        template,
+        {
+            "initiative": initiative,
+            "page": page,
+            "reports": list(page.object_list),
+            "can_edit": editor,
+        },
     )
 
 

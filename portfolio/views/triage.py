@@ -325,11 +325,12 @@ class AgendaItem:
 
 
 def agenda_items(
-    ideas: list[Idea], meeting: Meeting, choices: TriageChoices | None
+    ideas: list[Idea], meeting: Meeting, choices: TriageChoices | None, *, start: int = 1
 ) -> list[AgendaItem]:
-    """Agenda items; an open meeting gets decision forms for the ideas still undecided."""
+    """Agenda items numbered from `start` (a later page of the agenda); an open meeting
+    gets decision forms for the ideas still undecided."""
     items = []
-    for number, idea in enumerate(ideas, start=1):
+    for number, idea in enumerate(ideas, start=start):
         undecided = not getattr(idea, "meeting_decisions", None)
         forms = None
         if choices is not None and meeting.closed_at is None and undecided:

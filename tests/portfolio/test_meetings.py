@@ -362,14 +362,66 @@ def test_meeting_page_query_count_does_not_grow_with_the_agenda(
             )
 
     add_rows(1)
-    # session, user, membership, meeting, its participants, agenda ideas, their decisions
-    # here, the forms' choices (phases, members, ideas), settings, stalled initiatives
-    expected = 13  # and the staircase levels, for the role names
+    # session, user, membership, meeting, its participants, the agenda's count, its page of
+    # ideas, their decisions here, the forms' choices (phases, members, ideas), settings,
+    # stalled initiatives and their count
+    expected = 15  # and the staircase levels, for the role names
     with django_assert_num_queries(expected):
         board.get(meeting_url(meeting))
     add_rows(6)
     with django_assert_num_queries(expected):
         board.get(meeting_url(meeting))
+
+
+def test_meeting_page_is_paged_so_its_size_does_not_grow_with_the_inbox(
+    meeting: Meeting,
+    make_idea: Callable[..., Idea],
+    make_initiative: Callable[..., Initiative],
+    board: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """30 and then 300 ideas waiting, 25 and then 45 stalled initiatives: the same queries
+    and a page of the same size (20 agenda items, 20 stalled), the rest a page or a link
+    away. 301 waiting ideas once made an 11.8 MB page that took 9.7 s. Each item's merge
+    select lists at most MERGE_TARGETS_SHOWN ideas (200); 10 here, so that both sizes are
+    past it and the page's size is the agenda's alone."""
+    monkeypatch.setattr("portfolio.selectors.triage.MERGE_TARGETS_SHOWN", 10)
+
+    def add(ideas: int, stalled: int) -> None:
+        for i in range(ideas):
+            make_idea(title=f"Venter {Idea.objects.count()}-{i}")
+        for i in range(stalled):
+            initiative = make_initiative(title=f"Stille {i}")
+            Initiative.objects.filter(pk=initiative.pk).update(
+                phase_entered_at=timezone.now() - timedelta(days=60 + i)
+            )
+
+    add(30, 25)
+    waiting = Idea.objects.filter(status=IdeaStatus.SUBMITTED).count()
+    with django_assert_num_queries(15):
+        small = board.get(meeting_url(meeting)).content.decode()
+    add(270, 20)
+    with django_assert_num_queries(15):
+        large = board.get(meeting_url(meeting)).content.decode()
+    assert len(large) < len(small) * 1.02
+    for html, total in ((small, waiting), (large, waiting + 270)):
+        assert html.count('class="agenda-item"') == 20
+        assert f"Sak 1–20 av {total} på sakslisten." in html
+        stalled_rows = html[html.index('id="stalled-heading"') :].count("<tr>") - 1
+        assert stalled_rows == 20
+    assert "Viser de 20 som har stått lengst, av 45." in large
+    assert f'href="{reverse("portfolio:flow")}#stalled-heading"' in large
+    assert 'href="?side=2"' in large and 'hx-target="#agenda"' in large
+
+    # Page 2 as a page without JavaScript, and as htmx: only the agenda, numbered on.
+    last = board.get(meeting_url(meeting) + "?side=15").content.decode()
+    assert "Sak 281:" in last and 'start="281"' in last and "Forrige" in last
+    fragment = board.get(
+        meeting_url(meeting) + "?side=2", headers={"HX-Request": "true", "HX-Target": "agenda"}
+    ).content.decode()
+    assert fragment.lstrip().startswith('<div id="agenda">')
+    assert "Sak 21:" in fragment and "stalled-heading" not in fragment
 
 
 def test_closing_the_meeting_leads_to_the_minutes(

@@ -406,18 +406,28 @@ def test_the_list_makes_the_same_queries_for_one_report_as_for_many(
 ) -> None:
     client = client_for(bob)
     save_status_report(initiative=initiative, actor=bob, publish=True, **fields())
-    # session, user, membership, the initiative, the reports with their authors
-    with django_assert_num_queries(5):
+    # session, user, membership, the initiative, the count, the page of reports with authors
+    with django_assert_num_queries(6):
         client.get(list_url(initiative))
-    for month in range(1, 10):
-        save_status_report(
-            initiative=initiative,
-            actor=bob,
-            publish=month % 2 == 0,
-            **fields(period_end=date(2025, month, 28)),
-        )
-    with django_assert_num_queries(5):
-        client.get(list_url(initiative))
+    for month in range(1, 13):
+        for year in (2024, 2025):
+            save_status_report(
+                initiative=initiative,
+                actor=bob,
+                publish=month % 2 == 0,
+                **fields(period_end=date(year, month, 28)),
+            )
+    with django_assert_num_queries(6):
+        html = client.get(list_url(initiative)).content.decode()
+    # 25 reports: a year's worth (12) per page, the rest a page away, with or without htmx.
+    assert html.count('class="status-report section"') == 12
+    assert "Side 1 av 3" in html and 'href="?side=2"' in html
+    fragment = client.get(
+        list_url(initiative) + "?side=3",
+        headers={"HX-Request": "true", "HX-Target": "status-reports"},
+    ).content.decode()
+    assert fragment.lstrip().startswith('<div id="status-reports">')
+    assert fragment.count('class="status-report section"') == 1
 
 
 # The board card ---------------------------------------------------------------------------
