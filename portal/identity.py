@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.conf import settings
+from django.contrib import messages
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import invitations
 from portal.events import record_event, snapshot
+from portal.middleware import CHOSEN_ORGANISATION
 from portal.models import EntraJoin, Invitation, Membership, Organisation, Role, User
 
 if TYPE_CHECKING:
@@ -358,6 +361,8 @@ def join(
     signing in through this organisation's app for the first time the account is linked here.
     """
     organisation = admission.organisation
+    # Signed in through this organisation's app: it is the one they work in now.
+    request.session[CHOSEN_ORGANISATION] = organisation.pk
     first_time = new_user or sociallogin.account.pk is None
     if sociallogin.account.pk is None:
         sociallogin.connect(request, user)
@@ -374,6 +379,7 @@ def join(
     if admission.invitation is not None:
         membership = invitations.accept_invitation(admission.invitation, user)
         request.session.pop(invitations.SESSION_KEY, None)  # the link has done its work
+        _welcome(request, organisation)
         return membership
     # get_or_create: a second sign-in at the same moment finds the first one's membership.
     membership, created = Membership.objects.get_or_create(
@@ -388,7 +394,14 @@ def join(
         subject=membership,
         after=snapshot(membership, ["user", "role"]),
     )
+    _welcome(request, organisation)
     return membership
+
+
+def _welcome(request: HttpRequest, organisation: Organisation) -> None:
+    messages.success(
+        request, gettext("Velkommen til Nyttig i %(name)s!") % {"name": organisation.name}
+    )
 
 
 def may_connect(user: User, organisation: Organisation | None) -> SocialApp | None:

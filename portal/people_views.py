@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -29,6 +30,7 @@ from portal.services import ORGANISATION_FIELDS, create_organisation, update_org
 from portal.signals import PHASE_TEMPLATES
 
 ROWS_SALT = "portal.invite-rows"
+MEMBERS_PER_PAGE = 50
 
 
 def _first_error(error: ValidationError) -> str:
@@ -111,9 +113,11 @@ def member_list(request: HtmxRequest) -> HttpResponse:
     rows = (
         Membership.objects.filter(organisation=request.organisation)
         .select_related("user", "unit")
-        .order_by("-is_active", "user__first_name", "user__last_name", "user__email")
+        .order_by("-is_active", "user__first_name", "user__last_name", "user__email", "pk")
     )
-    return render(request, "portal/member_list.html", {"rows": rows})
+    page = Paginator(rows, MEMBERS_PER_PAGE).get_page(request.GET.get("side"))
+    template = "portal/member_list_page.html" if request.htmx else "portal/member_list.html"
+    return render(request, template, {"page": page})
 
 
 @role_required(Role.ADMIN)

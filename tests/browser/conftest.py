@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
@@ -65,6 +66,10 @@ class AxeChecker:
     def __call__(self, page: Page) -> None:
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         self.checked.append(page.url)
+        # NYTTIG_SCREENSHOTS=<dir>: a full-page screenshot of every page axe checks, to look at.
+        if shots := os.environ.get("NYTTIG_SCREENSHOTS"):
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{shots}/{len(self.checked):02}.png", full_page=True)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 

@@ -1,7 +1,10 @@
 """A new municipality starts on its own: the operator's command creates «Lillestrøm kommune»
 (3205) with its administrator, who signs in, creates units, invites ten people from an
 XLSX file (preview, then confirm), and one of them accepts with a password and lands in the
-portal. By keyboard only; axe on every page."""
+portal. Then the operator turns on Entra ID (against a real local OpenID provider standing
+in for Microsoft): a second invitee accepts by signing in with Entra ID, and a third, who
+signs in with an account from another tenant, is refused. By keyboard only; axe on every
+page of Nyttig's."""
 
 from __future__ import annotations
 
@@ -10,14 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from openpyxl import Workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from pytest_django import Settings
 
 from portal.invitations import invitation_url
-from portal.models import Invitation, Membership, Role
+from portal.models import Invitation, Membership, Organisation, Role
 from tests.browser.conftest import AxeChecker
+from tests.oidc import OTHER_TENANT, TENANT, running_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,8 +46,29 @@ def ten_people(path: Path) -> Path:
     return path
 
 
+def entra_accept(browser: Browser, axe: AxeChecker, link: str, sub: str, provider_url: str) -> Page:
+    """Open an invitation link in a browser of its own and accept with Entra ID, signing in
+    at the provider as `sub`. The provider's own form loads assets from the internet (not
+    reachable here), so this context does not fail on its console; Nyttig's pages get axe."""
+    context = browser.new_context(locale="nb-NO", reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Med jobbkontoen din")).to_be_visible()
+    axe(page)
+    press_on(page, page.get_by_role("button", name="Logg inn med Entra ID"))
+    page.wait_for_url(f"{provider_url}/**")
+    page.get_by_label("Subject").fill(sub)
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    return page
+
+
 def test_a_municipality_onboards_its_people(
-    live_server: object, page: Page, axe: AxeChecker, tmp_path: Path
+    live_server: object,
+    page: Page,
+    browser: Browser,
+    axe: AxeChecker,
+    tmp_path: Path,
+    settings: Settings,
 ) -> None:
     base = str(live_server)
     call_command(
@@ -122,3 +147,53 @@ def test_a_municipality_onboards_its_people(
     membership = Membership.objects.get(user__email="person1@lillestrom.example")
     assert membership.role == Role.LEADER and membership.unit is not None
     assert membership.unit.name == "Hjemmetjenesten"
+
+    # The operator turns on Entra ID for Lillestrøm (the provider stands in for Microsoft).
+    with running_provider() as provider:
+        settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'", provider.url]}
+        call_command(
+            "configure_entra",
+            "lillestrom",
+            "--tenant",
+            TENANT,
+            "--client-id",
+            "lillestrom-nyttig",
+            "--authority",
+            provider.url,
+        )
+        assert Organisation.objects.get(slug="lillestrom").entra_enabled
+
+        # A second invitee accepts with their work account.
+        second = Invitation.objects.get(email="person2@lillestrom.example")
+        entra = entra_accept(
+            browser,
+            axe,
+            invitation_url(second).replace(settings.SITE_URL, base),
+            provider.person("person2@lillestrom.example"),
+            provider.url,
+        )
+        expect(entra.get_by_role("status").first).to_contain_text(
+            "Velkommen til Nyttig i Lillestrøm kommune!"
+        )
+        axe(entra)
+        joined = Membership.objects.get(user__email="person2@lillestrom.example")
+        assert joined.unit is not None and joined.unit.name == "Helse"
+        second.refresh_from_db()
+        assert second.accepted_by == joined.user
+        entra.context.close()
+
+        # A third signs in with an account from another tenant: refused, nothing joins.
+        third = Invitation.objects.get(email="person3@lillestrom.example")
+        refused = entra_accept(
+            browser,
+            axe,
+            invitation_url(third).replace(settings.SITE_URL, base),
+            provider.person("person3@lillestrom.example", tenant=OTHER_TENANT),
+            provider.url,
+        )
+        expect(refused.locator(".ds-alert")).to_contain_text("en annen organisasjon i Microsoft")
+        axe(refused)
+        refused.context.close()
+        assert not Membership.objects.filter(user__email="person3@lillestrom.example").exists()
+        third.refresh_from_db()
+        assert third.accepted_at is None

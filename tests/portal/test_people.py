@@ -5,6 +5,7 @@ organisations who sees only the chosen one."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from importlib import import_module
@@ -306,12 +307,19 @@ def test_the_member_list_pins_its_queries(
     organisation: Organisation, admin: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = logged_in(admin)
-    with django_assert_num_queries(4):
+    # session, user, memberships, the count, the page
+    with django_assert_num_queries(5):
         client.get(reverse("organisation:members"))
-    for number in range(10):
-        add_member(organisation=organisation, email=f"p{number}@nittedal.example")
-    with django_assert_num_queries(4):
-        assert client.get(reverse("organisation:members")).status_code == 200
+    for number in range(60):
+        add_member(organisation=organisation, email=f"p{number:02}@nittedal.example")
+    with django_assert_num_queries(5):
+        response = client.get(reverse("organisation:members"))
+    html = response.content.decode()
+    assert "61 medlemmer" in html and "Side 1 av 2" in html
+    assert len(re.findall(r'id="member-\d+"', html)) == 50  # a page, not all of them
+    with django_assert_num_queries(5):
+        second = client.get(reverse("organisation:members") + "?side=2", HTTP_HX_REQUEST="true")
+    assert "<html" not in second.content.decode() and "Side 2 av 2" in second.content.decode()
 
 
 # Invitations: reading the list -----------------------------------------------------------
