@@ -40,8 +40,11 @@ class ResilientRedisCache(RedisCache):
         try:
             return bool(super().add(key, value, timeout, version))
         except RedisError as error:
+            # An empty cache takes the value (and forgets it at once): a lock taken with
+            # add() (allauth's rate limits take one) is granted, so nothing waits on a cache
+            # that is not there.
             _unreachable(error)
-            return False
+            return True
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         try:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,8 +17,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
+from portal import cache as cache_module
 from portal.models import User
+from tests.celery_helpers import REDIS_SERVER, PrivateRedis
 
 COOL_OFF = "Vent fem minutter"
 
@@ -141,3 +146,48 @@ def test_password_reset_never_fails_on_hostile_input(db: None, hostile: object) 
     if response.status_code == 200:
         assert "ds-alert" in response.content.decode() or "error" in response.content.decode()
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server (Redis)")
+def test_signing_in_and_working_go_on_while_the_cache_redis_is_down(
+    alice: User,
+    settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cache (rate limits) on a redis-server of the test's own, stopped: a login with
+    the right password gets in, a wrong one gets the form's message, pages answer; the
+    failed logins are not counted meanwhile (portal.cache says why), and once Redis is back
+    the cool-off counts again."""
+    alice.set_password("riktig-passord")
+    alice.save()
+    monkeypatch.setattr(cache_module, "_last_warning", 0.0)  # the warning is once per 30 s
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        redis.stop()
+        started = time.monotonic()
+        for _ in range(6):
+            wrong = _login(alice.email, "feil")
+            assert wrong.status_code == 200
+            assert "E-postadressen eller passordet er feil." in wrong.content.decode()
+        client = Client()
+        assert _login(alice.email, "riktig-passord", client).status_code == 302
+        assert client.get(reverse("ideas:list")).status_code == 200
+        assert time.monotonic() - started < 10
+        assert "Redis cache unreachable" in caplog.text
+
+        redis.start()
+        for _ in range(5):
+            _login(alice.email, "feil")
+        assert COOL_OFF in _login(alice.email, "riktig-passord").content.decode()
+    finally:
+        redis.stop()
