@@ -555,3 +555,25 @@ def test_links_in_user_text_are_only_http(
 
 def _hrefs(html: bytes) -> list[bytes]:
     return re.findall(rb'href="([^"]*)"', html)
+
+
+@pytest.mark.usefixtures("unit")
+@pytest.mark.parametrize(
+    "link", ["ftp://example.org/losning", "javascript:alert(1)", "data:text/html,x"]
+)
+def test_the_reused_solutions_link_is_only_http(
+    alice: User, link: str, client_for: Callable[[User | None], Client]
+) -> None:
+    """The link is shown as a link on the idea's page: Django's URLField also takes ftp://."""
+    client = client_for(alice)
+    form, data = _create_form(client)
+    data.update(title="Gjenbruk", question="Hvordan kan vi gjenbruke?", need="Et behov.")
+    data.update(reuses_solution="on", reuse_url=link)
+    before = Idea.objects.count()
+    response = client.post(form.target, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["reuse_url"] == [
+        "Skriv en gyldig nettadresse, som https://eksempel.no/losning."
+    ]
+    assert Idea.objects.count() == before
+    assert link.encode() in _body(response)  # nothing typed is lost
