@@ -592,3 +592,16 @@ def test_the_reused_solutions_link_is_only_http(
     ]
     assert Idea.objects.count() == before
     assert link.encode() in _body(response)  # nothing typed is lost
+
+
+def test_the_cross_organisation_check_sees_a_planted_link(idea: Idea, other_idea: Idea) -> None:
+    """The end-of-run check is not vacuous: an idea filed under another municipality's
+    unit, supported by one of its members and tagged with its goal, is found."""
+    assert cross_organisation_links() == {}
+    Idea.objects.filter(pk=idea.pk).update(unit=other_idea.unit)
+    goal = other_idea.organisation.strategic_goals.first()
+    assert goal is not None
+    idea.strategic_goals.add(goal)
+    found = cross_organisation_links()
+    assert found["ideas.Idea.unit"] == 1
+    assert found["ideas.Idea.strategic_goals"] == 1
