@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,7 @@ from portal.forms import (
 from portal.models import Organisation, Unit
 
 QUESTION_PREFIX = "Hvordan kan vi"
+REUSE_URL_INVALID = _("Skriv en gyldig nettadresse, som https://eksempel.no/losning.")
 MAX_TAGS = 10
 SCORE_CHOICES = [
     ("", _("Ikke vurdert")),
@@ -154,9 +156,7 @@ class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
             "title": {"required": _("Gi idéen en tittel.")},
             "question": {"required": _("Skriv innovasjonsspørsmålet.")},
             "need": {"required": _("Beskriv behovet.")},
-            "reuse_url": {
-                "invalid": _("Skriv en gyldig nettadresse, som https://eksempel.no/losning.")
-            },
+            "reuse_url": {"invalid": REUSE_URL_INVALID},
         }
 
     def __init__(
@@ -186,6 +186,10 @@ class IdeaForm(DesignsystemetFormMixin, forms.ModelForm[Idea]):
         assert isinstance(initiator, forms.ChoiceField)
         initiator.choices = Initiator.choices
         initiator.required = False  # most ideas come from staff; that is the default
+        # The link is shown as a link: only the web's own schemes (Django allows ftp too).
+        self.fields["reuse_url"].validators = [
+            URLValidator(schemes=["http", "https"], message=REUSE_URL_INVALID)
+        ]
         for foundation in Foundation:
             field = forms.TypedChoiceField(
                 label=foundation.label,

@@ -211,6 +211,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Addresses in user text («www.ks.no») become https:// links, not http:// (Django 7's default).
+URLIZE_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
