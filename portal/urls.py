@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from allauth.account import views as account
 from allauth.socialaccount import views as socialaccount
+from allauth.socialaccount.providers.openid_connect import views as oidc
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 
@@ -37,8 +38,17 @@ account_patterns = [
     ),
     # Entra ID: allauth's OpenID Connect login and callback per organisation's app
     # (/konto/oidc/entra-<slug>/login/ and …/login/callback/, the redirect URI to register),
-    # and its pages for a cancelled or failed login.
-    path("oidc/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # Microsoft out of reach a page that says so, and its pages for a cancelled or failed login.
+    path(
+        "oidc/<str:provider_id>/login/",
+        views.provider_guard(oidc.login),
+        name="openid_connect_login",
+    ),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        views.provider_guard(oidc.callback),
+        name="openid_connect_callback",
+    ),
     path("oidc/avbrutt/", socialaccount.login_cancelled, name="socialaccount_login_cancelled"),
     path(
         "oidc/feil/",

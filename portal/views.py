@@ -4,6 +4,12 @@ organisation's sign-in page."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import requests
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -36,6 +42,8 @@ from portal.statements import (
     statement_text,
 )
 
+logger = logging.getLogger("nyttig.auth")
+
 
 @login_not_required
 @never_cache
@@ -45,6 +53,29 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def provider_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """allauth's OpenID Connect login and callback, with Microsoft out of reach answered by a
+    page that says so (503) instead of a 500: allauth fetches the provider's configuration and
+    tokens over the network, and a refused, slow or broken answer raises from `requests`."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except requests.RequestException as error:
+            logger.warning(
+                "Entra ID unreachable",
+                extra={
+                    "event": "login_entra_unreachable",
+                    "provider": kwargs.get("provider_id", ""),
+                    "error": type(error).__name__,
+                },
+            )
+            return render(request, "account/entra_unreachable.html", status=503)
+
+    return guarded
 
 
 @login_not_required

@@ -58,11 +58,11 @@ def test_unit_of_another_organisation_is_refused(
             unit=foreign_unit,
         )
     assert not Idea.objects.exists()
-    assert not DomainEvent.objects.exists()
+    assert not DomainEvent.objects.filter(subject_type__startswith="ideas.").exists()
 
 
 def test_domain_events_cannot_be_changed_or_deleted(idea: Idea) -> None:
-    event = DomainEvent.objects.get(subject_id=idea.pk)
+    event = DomainEvent.objects.get(subject_type="ideas.idea", subject_id=idea.pk)
     event.action = "tampered"
     with pytest.raises(TypeError):
         event.save()

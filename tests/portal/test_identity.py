@@ -409,3 +409,23 @@ def test_cancelling_at_the_provider_says_so_in_norwegian(entra: str, provider: P
     back = urlsplit(denied.headers["Location"])
     response = client.get(f"{back.path}?{back.query}", follow=True)
     assert "Du avbrøt innloggingen med Entra ID" in response.content.decode()
+
+
+def test_microsoft_out_of_reach_is_a_page_that_says_so_not_a_500(
+    organisation: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = configure_entra(
+        organisation=organisation,
+        actor=None,
+        enabled=True,
+        tenant_id=TENANT,
+        client_id="nittedal-app",
+        authority="http://127.0.0.1:9/",  # nothing listens: the configuration cannot be had
+    )
+    assert app is not None
+    response = Client().post(
+        reverse("openid_connect_login", args=[app.provider_id]), {"process": "login"}
+    )
+    assert response.status_code == 503
+    assert "Vi fikk ikke kontakt med Microsoft" in response.content.decode()
+    assert "login_entra_unreachable" in caplog.text or "Entra ID unreachable" in caplog.text

@@ -39,10 +39,14 @@ from tests.portal.test_access import (  # noqa: F401  (fixtures)
 )
 from tests.portal.test_fuzz import page_role
 
+# An invitation link is a bearer token (signed, expiring): whoever holds it may open it, of
+# whichever organisation, and a bad or foreign-looking token is its own page (404 tested in
+# tests/portal/test_people.py).
+BEARER = {"token"}
 OBJECT_URLS = sorted(
     name
     for name, row in ACCESS_TABLE.items()
-    if row.kwargs not in NO_OBJECT and (name in POST_TABLE or page_role(row))
+    if row.kwargs not in NO_OBJECT | BEARER and (name in POST_TABLE or page_role(row))
 )
 
 

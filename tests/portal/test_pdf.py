@@ -149,13 +149,31 @@ UNTAGGABLE = (
 )
 
 
-def children() -> list[int]:
-    """This process's child processes (Linux), as the worker tests read them."""
-    return [
+def _all_children() -> set[int]:
+    return {
         int(pid)
         for task in Path("/proc/self/task").iterdir()
         for pid in (task / "children").read_text().split()
-    ]
+    }
+
+
+_before: set[int] = set()
+
+
+def children() -> list[int]:
+    """The child processes this test started (Linux), as the worker tests read them."""
+    return sorted(_all_children() - _before)
+
+
+@pytest.fixture(autouse=True)
+def only_what_this_test_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole test run leaves threads (the browser tests' live server) and child processes
+    (their Chromium) behind in pytest's process: the fork's checks count only the threads
+    and processes this test starts, as a worker child has none but its own."""
+    global _before  # noqa: PLW0603
+    _before = _all_children()
+    real, already = pdf._threads, pdf._threads() - 1
+    monkeypatch.setattr(pdf, "_threads", lambda: real() - already)
 
 
 class Collect(logging.Handler):
