@@ -28,7 +28,9 @@ HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def events(idea: Idea, action: str) -> list[DomainEvent]:
-    return list(DomainEvent.objects.filter(subject_id=idea.pk, action=action))
+    return list(
+        DomainEvent.objects.filter(subject_type="ideas.idea", subject_id=idea.pk, action=action)
+    )
 
 
 def as_draft(idea: Idea) -> Idea:

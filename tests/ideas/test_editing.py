@@ -72,7 +72,9 @@ def test_a_draft_is_finished_and_submitted(
     idea.refresh_from_db()
     assert response.status_code == 302
     assert idea.status == IdeaStatus.SUBMITTED and idea.submitted_at is not None
-    assert [e.action for e in DomainEvent.objects.filter(subject_id=idea.pk)] == [
+    assert [
+        e.action for e in DomainEvent.objects.filter(subject_type="ideas.idea", subject_id=idea.pk)
+    ] == [
         "idea.draft_created",
         "idea.submitted",
     ]

@@ -247,8 +247,11 @@ class Target:
         before = row_counts(self.tables)
         response = self.send(form, data, encoding=encoding, htmx=htmx)
         where = f"{form.method.upper()} {form.target} {_flat_text(data)!r:.2000}"
-        assert response.status_code < 500, f"{response.status_code} from {where}"
         body = _body(response)
+        # The access table's Entra ID app points at an address where nothing listens: its
+        # login answers «Microsoft svarer ikke» (503), the page made for that, not an error.
+        unreachable = response.status_code == 503 and b"kontakt med Microsoft" in body
+        assert response.status_code < 500 or unreachable, f"{response.status_code} from {where}"
         assert not unescaped_markers(body), f"unescaped {unescaped_markers(body)} in {where}"
         if form.method != "get" and _refused(response, body):
             after = row_counts(self.tables)
@@ -427,7 +430,10 @@ def send_malformed(target: Target, url: str) -> None:
         target.relogin()
         before = row_counts(target.tables)
         response = target.client.generic("POST", url, body, content_type=content_type)
-        assert response.status_code < 500, f"{response.status_code}: POST {url} {content_type}"
+        unreachable = response.status_code == 503 and b"kontakt med Microsoft" in _body(response)
+        assert response.status_code < 500 or unreachable, (
+            f"{response.status_code}: POST {url} {content_type}"
+        )
         if _refused(response, _body(response)):
             assert row_counts(target.tables) == before, f"POST {url} {content_type}: stored"
 

@@ -150,11 +150,13 @@ UNTAGGABLE = (
 
 
 def _all_children() -> set[int]:
-    return {
-        int(pid)
-        for task in Path("/proc/self/task").iterdir()
-        for pid in (task / "children").read_text().split()
-    }
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            found.update(int(pid) for pid in (task / "children").read_text().split())
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
+    return found
 
 
 _before: set[int] = set()
@@ -357,9 +359,10 @@ def test_a_forked_writer_dies_with_the_process_that_forked_it() -> None:
     middle = os.fork()
     if middle == 0:  # a worker child, which forks a writer and then waits for it
         try:
+            parent = os.getpid()  # before the fork, as write_pdfs does: the writer may be late
             writer = os.fork()
             if writer == 0:
-                pdf._die_with_parent(os.getppid())
+                pdf._die_with_parent(parent)
                 time.sleep(60)
                 os._exit(0)
             os.write(write_end, str(writer).encode())

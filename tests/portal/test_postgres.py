@@ -12,7 +12,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_database_refuses_to_rewrite_the_event_log(idea: Idea) -> None:
-    events = DomainEvent.objects.filter(subject_id=idea.pk)
+    events = DomainEvent.objects.filter(subject_type="ideas.idea", subject_id=idea.pk)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         events.update(action="tampered")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

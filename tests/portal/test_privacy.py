@@ -366,7 +366,7 @@ def test_the_download_reads_a_fixed_number_of_queries(
 
 @pytest.mark.postgres
 def test_the_trigger_allows_only_a_redaction_of_before_and_after(idea: Idea) -> None:
-    events = DomainEvent.objects.filter(subject_id=idea.pk)
+    events = DomainEvent.objects.filter(subject_type="ideas.idea", subject_id=idea.pk)
 
     def redaction(on: bool) -> None:
         with connection.cursor() as cursor:
