@@ -19,7 +19,7 @@ import re
 import threading
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 with open(os.environ["LOAD_USERS"], encoding="utf-8") as file:
     PEOPLE: dict[str, list[dict[str, str]]] = json.load(file)
@@ -176,16 +176,16 @@ class Leader(Member):
     role = "leader"
     weight = 1
 
-    @task(8)
+    @task(40)
     def dashboard(self) -> None:
         year = random.choice(["", "?ar=2025", "?ar=2024"])
         self.client.get(f"/strategi/ledelse/{year}", name="leaders' dashboard")
 
-    @task(4)
+    @task(20)
     def flow(self) -> None:
         self.client.get("/portefolje/flyt/", name="flow")
 
-    @task(1)
+    @task(1)  # rare: a municipality asks for its council report a few times a year
     def request_report(self) -> None:
         self.post("/strategi/rapporter/bestill/", {"year": "2025"}, name="report: request")
 
@@ -194,6 +194,7 @@ class BareStaff(Member):
     """The ceiling: the bare view behind the same middleware, for the same logged-in users."""
 
     role = "staff"
+    wait_time = constant(0)  # as fast as the server answers: the ceiling, not a person
 
     @task
     def bare(self) -> None:
