@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -33,84 +34,40 @@ def _unreachable(error: Exception) -> None:
         logger.warning("Redis cache unreachable, answering as an empty cache: %s", error)
 
 
+def _or(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The method of RedisCache, or `fallback(*args, **kwargs)` (what an empty cache would
+    answer) while Redis is unreachable."""
+
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def guarded(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                _unreachable(error)
+                return fallback(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _missing_key(key: Any, *_args: Any, **_kwargs: Any) -> int:
+    raise ValueError(f"Key '{key}' not found (the cache is unreachable).")
+
+
 class ResilientRedisCache(RedisCache):
-    def add(
-        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
-    ) -> bool:
-        try:
-            return bool(super().add(key, value, timeout, version))
-        except RedisError as error:
-            # An empty cache takes the value (and forgets it at once): a lock taken with
-            # add() (allauth's rate limits take one) is granted, so nothing waits on a cache
-            # that is not there.
-            _unreachable(error)
-            return True
-
-    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            _unreachable(error)
-            return default
-
-    def set(
-        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
-    ) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as error:
-            _unreachable(error)
-
-    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
-        try:
-            return bool(super().touch(key, timeout, version))
-        except RedisError as error:
-            _unreachable(error)
-            return False
-
-    def delete(self, key: Any, version: Any = None) -> bool:
-        try:
-            return bool(super().delete(key, version))
-        except RedisError as error:
-            _unreachable(error)
-            return False
-
-    def get_many(self, keys: Any, version: Any = None) -> dict[Any, Any]:
-        try:
-            return dict(super().get_many(keys, version))
-        except RedisError as error:
-            _unreachable(error)
-            return {}
-
-    def has_key(self, key: Any, version: Any = None) -> bool:
-        try:
-            return bool(super().has_key(key, version))
-        except RedisError as error:
-            _unreachable(error)
-            return False
-
-    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
-        try:
-            return int(super().incr(key, delta, version))
-        except RedisError as error:
-            _unreachable(error)
-            raise ValueError(f"Key '{key}' not found (the cache is unreachable).") from error
-
-    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> list[Any]:
-        try:
-            return list(super().set_many(data, timeout, version))
-        except RedisError as error:
-            _unreachable(error)
-            return list(data)
-
-    def delete_many(self, keys: Any, version: Any = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except RedisError as error:
-            _unreachable(error)
-
-    def clear(self) -> None:
-        try:
-            super().clear()
-        except RedisError as error:
-            _unreachable(error)
+    # An empty cache takes a value and forgets it at once: add() is True, so a lock taken
+    # with it (allauth's rate limits take one) is granted and nothing waits on a cache that
+    # is not there.
+    add = _or(lambda *a, **k: True)(RedisCache.add)
+    get = _or(lambda key, default=None, *a, **k: k.get("default", default))(RedisCache.get)
+    set = _or(lambda *a, **k: None)(RedisCache.set)
+    touch = _or(lambda *a, **k: False)(RedisCache.touch)
+    delete = _or(lambda *a, **k: False)(RedisCache.delete)
+    get_many = _or(lambda *a, **k: {})(RedisCache.get_many)
+    has_key = _or(lambda *a, **k: False)(RedisCache.has_key)
+    incr = _or(_missing_key)(RedisCache.incr)
+    set_many = _or(lambda data, *a, **k: list(data))(RedisCache.set_many)
+    delete_many = _or(lambda *a, **k: None)(RedisCache.delete_many)
+    clear = _or(lambda *a, **k: None)(RedisCache.clear)

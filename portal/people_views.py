@@ -6,6 +6,8 @@ Each view calls one service (portal.members, portal.invitations, portal.services
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -35,6 +37,19 @@ MEMBERS_PER_PAGE = 50
 
 def _first_error(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _act(
+    request: HtmxRequest, action: Callable[[], object], *, done: str, back: str
+) -> HttpResponse:
+    """A button's POST: the service call, its refusal or `done` as a message, then `back`."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _first_error(error))
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 # Units -----------------------------------------------------------------------------------
@@ -151,22 +166,24 @@ def member_edit(request: HtmxRequest, pk: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def member_deactivate(request: HtmxRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
-    try:
-        members.deactivate_member(membership=membership, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _first_error(error))
-    else:
-        messages.success(request, _("Medlemmet er deaktivert og logget ut."))
-    return redirect("organisation:members")
+    return _act(
+        request,
+        lambda: members.deactivate_member(membership=membership, actor=request.user),
+        done=_("Medlemmet er deaktivert og logget ut."),
+        back="organisation:members",
+    )
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def member_reactivate(request: HtmxRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
-    members.reactivate_member(membership=membership, actor=request.user)
-    messages.success(request, _("Medlemmet er aktivt igjen."))
-    return redirect("organisation:members")
+    return _act(
+        request,
+        lambda: members.reactivate_member(membership=membership, actor=request.user),
+        done=_("Medlemmet er aktivt igjen."),
+        back="organisation:members",
+    )
 
 
 # Invitations ----------------------------------------------------------------------------
@@ -232,28 +249,24 @@ def invitation_list(request: HtmxRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def invitation_resend(request: HtmxRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, organisation=request.organisation)
-    try:
-        invitations.resend(invitation=invitation, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _first_error(error))
-    else:
-        messages.success(
-            request, _("Invitasjonen er sendt på nytt. Den gamle lenken virker ikke lenger.")
-        )
-    return redirect("organisation:invitations")
+    return _act(
+        request,
+        lambda: invitations.resend(invitation=invitation, actor=request.user),
+        done=_("Invitasjonen er sendt på nytt. Den gamle lenken virker ikke lenger."),
+        back="organisation:invitations",
+    )
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def invitation_revoke(request: HtmxRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, organisation=request.organisation)
-    try:
-        invitations.revoke(invitation=invitation, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _first_error(error))
-    else:
-        messages.success(request, _("Invitasjonen er trukket tilbake."))
-    return redirect("organisation:invitations")
+    return _act(
+        request,
+        lambda: invitations.revoke(invitation=invitation, actor=request.user),
+        done=_("Invitasjonen er trukket tilbake."),
+        back="organisation:invitations",
+    )
 
 
 @login_not_required

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -19,7 +17,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +27,7 @@ from maturity.models import ReportStatus, StrategyReport
 from maturity.services.reports import request_report
 from maturity.tasks import requeue_pending_reports
 from portal.models import DomainEvent, Organisation, User
-from tests.celery_helpers import PrivateRedis, private_queue, wait_for, worker_on
+from tests.celery_helpers import PrivateRedis, WorkerProcess, private_queue, wait_for, worker_on
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,19 +37,13 @@ VISIBILITY = 10
 SLOW_REPORT_SECONDS = 3
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Worker:
+def report_worker(queue: str, media: Path, log: Path, restore_interval: int) -> WorkerProcess:
     """`python -m tests.maturity.report_worker` as a process of its own; its log in a file."""
-
-    def __init__(self, queue: str, media: Path, log: Path, restore_interval: int) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),  # the test database, which the test commits to
+    return WorkerProcess(
+        "tests.maturity.report_worker",
+        queue,
+        log,
+        {
             "REDIS_URL": settings.REDIS_URL,
             "MEDIA_ROOT": str(media),
             "STATIC_MANIFEST": "0",
@@ -61,36 +52,8 @@ class Worker:
             "CELERY_UNACKED_RESTORE_INTERVAL": str(restore_interval),
             "REPORT_TIME_LIMIT": str(VISIBILITY - 1),
             "REPORT_SOFT_TIME_LIMIT": str(VISIBILITY - 2),
-        }
-        self.log = log
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.maturity.report_worker", queue],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self.ready, timeout=60)
-
-    def ready(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        return " ready." in self.log.read_text()
-
-    def child(self) -> int:
-        """The pid of the pool's one child."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        pids = [int(pid) for pid in children.read_text().split()]
-        assert len(pids) == 1, pids
-        return pids[0]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        },
+    )
 
 
 @pytest.fixture
@@ -101,12 +64,14 @@ def media(settings: Settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_worker(media: Path, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
-    workers: list[Worker] = []
+def start_worker(media: Path, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    workers: list[WorkerProcess] = []
     with private_queue() as queue:
 
-        def start(restore_interval: int = 10) -> Worker:
-            worker = Worker(queue, media, tmp_path / f"worker-{len(workers)}.log", restore_interval)
+        def start(restore_interval: int = 10) -> WorkerProcess:
+            worker = report_worker(
+                queue, media, tmp_path / f"worker-{len(workers)}.log", restore_interval
+            )
             workers.append(worker)
             return worker
 
@@ -151,7 +116,10 @@ def _assert_made_once(report: StrategyReport, media: Path) -> None:
 
 
 def test_killing_the_pool_child_in_the_middle_makes_the_report_once(
-    organisation: Organisation, leader: User, media: Path, start_worker: Callable[..., Worker]
+    organisation: Organisation,
+    leader: User,
+    media: Path,
+    start_worker: Callable[..., WorkerProcess],
 ) -> None:
     worker = start_worker()
     report = request_report(organisation=organisation, actor=leader, year=2025)  # on commit
@@ -169,7 +137,10 @@ def test_killing_the_pool_child_in_the_middle_makes_the_report_once(
 
 
 def test_killing_the_main_process_in_the_middle_makes_the_report_once(
-    organisation: Organisation, leader: User, media: Path, start_worker: Callable[..., Worker]
+    organisation: Organisation,
+    leader: User,
+    media: Path,
+    start_worker: Callable[..., WorkerProcess],
 ) -> None:
     worker = start_worker()
     report = request_report(organisation=organisation, actor=leader, year=2025)
