@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -46,9 +45,10 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
             back = parts.path + (f"?{parts.query}" if parts.query else "")
         else:
             back = "/"
-        login = resolve_url(self.get_login_url(view_func) or settings.LOGIN_URL)
-        field = self.get_redirect_field_name(view_func)
-        return HttpResponseClientRedirect(f"{login}?{field}={quote(back)}")
+        login = redirect_to_login(
+            back, self.get_login_url(view_func), self.get_redirect_field_name(view_func)
+        )
+        return HttpResponseClientRedirect(login["Location"])
 
 
 # The organisation a person in more than one chose (its id), kept in their session.
