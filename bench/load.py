@@ -12,16 +12,19 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from uuid import uuid4
 
+import psutil
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db.models import Count
@@ -42,6 +45,76 @@ class Row:
     p50: float
     p95: float
     p99: float
+
+
+PARTS = ("gunicorn", "celery worker", "postgres (this db)", "redis", "locust", "other")
+
+
+def _part(process: psutil.Process, database: str) -> str | None:
+    try:
+        name = process.name()
+        command = " ".join(process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return None
+    if "gunicorn" in command and "bench.wsgi" in command:
+        return "gunicorn"
+    if "celery" in command and "worker" in command and "bench-load-" in command:
+        return "celery worker"
+    if name.startswith("postgres") and database in command:
+        return "postgres (this db)"
+    if name.startswith("redis"):
+        return "redis"
+    return "other"
+
+
+def cpu_snapshot(database: str) -> dict[tuple[int, float], tuple[str, float]]:
+    """CPU seconds so far of every process on the machine, by part (the gunicorn workers,
+    the Celery worker, PostgreSQL's backends of the bench database, Redis, the rest)."""
+    seen: dict[tuple[int, float], tuple[str, float]] = {}
+    for process in psutil.process_iter():
+        part = _part(process, database)
+        if part is None:
+            continue
+        try:
+            times = process.cpu_times()
+            seen[(process.pid, process.create_time())] = (part, times.user + times.system)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return seen
+
+
+@dataclass
+class CpuShare:
+    seconds: float
+    by_part: dict[str, float]  # CPU seconds in the run, by part
+
+    def line(self) -> str:
+        capacity = self.seconds * (os.cpu_count() or 1)
+        used = sum(self.by_part.values())
+        shares = ", ".join(f"{part} {self.by_part.get(part, 0.0) / capacity:.0%}" for part in PARTS)
+        idle = max(capacity - used, 0) / capacity
+        return f"CPU of the {os.cpu_count()} cores in the run: {shares}; idle {idle:.0%}"
+
+
+def measure_cpu(database: str, run: Callable[[], list[Row]]) -> tuple[list[Row], CpuShare]:
+    """Runs `run` (locust, a child this process waits for) and shares the machine's CPU in
+    that time out by part; locust's own share is what its finished process used."""
+    before = cpu_snapshot(database)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    rows = run()
+    seconds = time.monotonic() - started
+    after = cpu_snapshot(database)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    by_part: dict[str, float] = {}
+    for key, (part, total) in after.items():
+        if key[0] == os.getpid():
+            continue  # this process waits; what it did before the run is not load
+        by_part[part] = by_part.get(part, 0.0) + total - before.get(key, (part, 0.0))[1]
+    by_part["locust"] = (reaped.ru_utime + reaped.ru_stime) - (
+        children.ru_utime + children.ru_stime
+    )
+    return rows, CpuShare(seconds=seconds, by_part=by_part)
 
 
 def logged_in_people(users: int, organisations: int = 6) -> dict[str, list[dict[str, str]]]:
@@ -167,16 +240,17 @@ def load(*, users: int, spawn_rate: float, seconds: int, web_workers: int) -> No
         )  # fmt: skip
         processes.append(web)
         wait_until_up(f"{host}/helse/", web)
+        database = str(settings.DATABASES["default"]["NAME"])
         load_before = os.getloadavg()[0]
-        mix = run_locust(
+        mix, mix_cpu = measure_cpu(database, lambda: run_locust(
             host=host, mode="mix", users=users, spawn_rate=spawn_rate, seconds=seconds,
             people=people, out=out,
-        )  # fmt: skip
+        ))  # fmt: skip
         load_mix = os.getloadavg()[0]
-        bare = run_locust(
+        bare, bare_cpu = measure_cpu(database, lambda: run_locust(
             host=host, mode="bare", users=users, spawn_rate=spawn_rate, seconds=seconds,
             people=people, out=out,
-        )  # fmt: skip
+        ))  # fmt: skip
         load_bare = os.getloadavg()[0]
     finally:
         for process in reversed(processes):
@@ -193,7 +267,9 @@ def load(*, users: int, spawn_rate: float, seconds: int, web_workers: int) -> No
         f"the mix, {load_bare:.2f} after the bare view. Times in ms. Logs: {out}"
     )
     print_table("The mix (bench/locustfile.py)", mix)
+    print(mix_cpu.line())  # noqa: T201
     print_table("The ceiling: the bare view, same server, same users", bare)
+    print(bare_cpu.line())  # noqa: T201
     total = next((row for row in mix if row.name == "all"), None)
     ceiling = next((row for row in bare if row.name == "all"), None)
     if total and ceiling and ceiling.rps:

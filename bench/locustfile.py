@@ -19,7 +19,8 @@ import re
 import threading
 from typing import Any
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
+from requests.cookies import create_cookie
 
 with open(os.environ["LOAD_USERS"], encoding="utf-8") as file:
     PEOPLE: dict[str, list[dict[str, str]]] = json.load(file)
@@ -42,7 +43,10 @@ SELECT = re.compile(r'<select[^>]*name="(innovation_type|unit)"[^>]*>(.*?)</sele
 SEARCH_WORDS = ["tjeneste", "digital", "velferdsteknologi", "skole", "sensor", "frivillig"]
 
 
-class Member(HttpUser):
+class Member(FastHttpUser):
+    """geventhttpclient rather than requests: the load generator shares the two cores with
+    the server, and FastHttpUser costs a fraction of HttpUser's CPU per request."""
+
     abstract = True
     role = "staff"
     wait_time = between(0.5, 2)
@@ -54,12 +58,17 @@ class Member(HttpUser):
         # Logged in beforehand (bench.load makes the sessions): a login is a deliberately
         # slow password hash, and a crowd logging in at once measures PBKDF2, not the pages.
         self.email = person["email"]
-        self.client.cookies.set(SESSION_COOKIE, person["session"])
+        self.client.cookiejar.set_cookie(
+            create_cookie(SESSION_COOKIE, person["session"], domain="127.0.0.1")
+        )
         self.ideas: list[str] = []
         self.client.get("/", name="home")  # also gives the CSRF cookie
 
+    def page(self, path: str, name: str) -> str:
+        return self.client.get(path, name=name).text or ""
+
     def post(self, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
-        token = self.client.cookies.get(CSRF_COOKIE, "")
+        token = next((c.value for c in self.client.cookiejar if c.name == CSRF_COOKIE), "")
         headers = {"X-CSRFToken": token, **kwargs.pop("headers", {})}
         return self.client.post(path, data=data, headers=headers, **kwargs)
 
@@ -79,7 +88,7 @@ class Staff(Member):
     @task(6)
     def browse(self) -> None:
         page = random.choice(["", "?side=2", "?sort=stotte", "?sort=kommentarer"])
-        self.remember_ideas(self.client.get(f"/ideer/{page}", name="ideas: list").text)
+        self.remember_ideas(self.page(f"/ideer/{page}", "ideas: list"))
 
     @task(3)
     def filter_ideas(self) -> None:
@@ -98,7 +107,7 @@ class Staff(Member):
 
     @task(1)
     def submit(self) -> None:
-        form = self.client.get("/ideer/ny/", name="ideas: new form").text
+        form = self.page("/ideer/ny/", "ideas: new form")
         choices = {name: OPTION.findall(body) for name, body in SELECT.findall(form)}
         if not choices.get("innovation_type") or not choices.get("unit"):
             return
@@ -137,7 +146,7 @@ class Board(Member):
 
     @task(4)
     def board(self) -> None:
-        html = self.client.get("/portefolje/", name="board").text
+        html = self.page("/portefolje/", "board")
         forms = MOVE_FORM.findall(html)
         if not forms:
             return
@@ -153,12 +162,12 @@ class Board(Member):
 
     @task(2)
     def decide(self) -> None:
-        inbox = self.client.get("/portefolje/innboks/", name="inbox").text
+        inbox = self.page("/portefolje/innboks/", "inbox")
         waiting = INBOX_LINK.findall(inbox)
         if not waiting:
             return
         pk = random.choice(waiting[:20])
-        page = self.client.get(f"/portefolje/ideer/{pk}/behandle/", name="inbox: idea").text
+        page = self.page(f"/portefolje/ideer/{pk}/behandle/", "inbox: idea")
         if version := VERSION.search(page):
             self.post(
                 f"/portefolje/ideer/{pk}/behandle/",
