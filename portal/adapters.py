@@ -11,7 +11,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms import Form
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -91,11 +91,35 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest, sociallogin: SocialLogin, form: Form | None = None
     ) -> User:
         admission: identity.Admission = sociallogin.nyttig_admission
-        with transaction.atomic():
-            user: User = super().save_user(request, sociallogin, form)
-            identity.join(
-                request, admission=admission, user=user, sociallogin=sociallogin, new_user=True
+        try:
+            with transaction.atomic():
+                user: User = super().save_user(request, sociallogin, form)
+                identity.join(
+                    request, admission=admission, user=user, sociallogin=sociallogin,
+                    new_user=True,
+                )  # fmt: skip
+        except IntegrityError:
+            # The same person's first sign-in finished in another window (or tab) between
+            # `admit` and here: that one made the user and the account. Nothing of this
+            # attempt is kept; signing in again finds the account.
+            logger.info(
+                "Simultaneous first sign-in with Entra ID",
+                extra={"event": "login_entra_simultaneous"},
             )
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "account/signin_refused.html",
+                    {
+                        "message": _(
+                            "Du ble logget inn fra et annet vindu samtidig, og kontoen din "
+                            "er nå klar. Logg inn på nytt for å fortsette."
+                        ),
+                        "refused_organisation": admission.organisation,
+                    },
+                    status=409,
+                )
+            ) from None
         return user
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: Any) -> Any:

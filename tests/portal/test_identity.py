@@ -429,3 +429,46 @@ def test_microsoft_out_of_reach_is_a_page_that_says_so_not_a_500(
     assert response.status_code == 503
     assert "Vi fikk ikke kontakt med Microsoft" in response.content.decode()
     assert "login_entra_unreachable" in caplog.text or "Entra ID unreachable" in caplog.text
+
+
+def test_two_first_sign_ins_of_one_person_at_once_make_one_user_and_no_500(
+    entra: str, provider: Provider, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two windows finish the same new person's first sign-in at once: both pass `admit`
+    before either has saved. The second to save meets the first one's rows; it says so in
+    Bokmål and sends the person to sign in again (which then finds the account)."""
+    from portal.adapters import EntraSocialAccountAdapter
+
+    organisation.entra_join = EntraJoin.TENANT
+    organisation.save()
+    sub = provider.person("samtidig.person@kommune.example")
+    first, second = Client(), Client()
+    starts = []
+    for client in (first, second):
+        start = client.post(reverse("openid_connect_login", args=[entra]), {"process": "login"})
+        back = urlsplit(provider.authorize(start["Location"], sub))
+        starts.append(f"{back.path}?{back.query}")
+    save_user = EntraSocialAccountAdapter.save_user
+    raced: list[int] = []
+
+    def save_after_the_other_window(self, request, sociallogin, form=None):  # type: ignore[no-untyped-def]
+        if not raced:
+            raced.append(0)
+            raced[0] = second.get(starts[1]).status_code  # the other window wins
+        return save_user(self, request, sociallogin, form)
+
+    monkeypatch.setattr(EntraSocialAccountAdapter, "save_user", save_after_the_other_window)
+    response = first.get(starts[0])
+    assert raced == [302]
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert (
+        "samtidig" in page
+        and reverse("account_login_organisation", args=[organisation.slug]) in page
+    )
+    assert User.objects.filter(email="samtidig.person@kommune.example").count() == 1
+    assert SocialAccount.objects.filter(provider=entra).count() == 1
+    assert Membership.objects.filter(user__email="samtidig.person@kommune.example").count() == 1
+    monkeypatch.setattr(EntraSocialAccountAdapter, "save_user", save_user)
+    again = sign_in(first, provider, entra, sub)  # signing in again now just works
+    assert again.status_code == 302 and again["Location"] == reverse("home")
