@@ -308,8 +308,13 @@ BAD_INPUT = [
     ("park", "revisit_on", "i morgen", "Skriv en gyldig dato"),
     ("reject", "basis", "", "Skriv hvorfor idéen avvises."),
     ("reject", "basis", "   ", "Skriv hvorfor idéen avvises."),
-    ("merge", "into", "", "Velg idéen den skal slås sammen med."),
-    ("merge", "into", "x", "Velg idéen den skal slås sammen med."),
+    ("merge", "into", "", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "x", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "#", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "-3", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "١", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "9" * 30, "Velg en åpen idé å slå sammen med."),
+    ("merge", "basis", "x" * 4001, "4000 eller færre tegn"),
 ]
 
 
