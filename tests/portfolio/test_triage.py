@@ -562,7 +562,7 @@ def test_chooser_finds_by_title_or_number_and_htmx_swaps_only_the_results(
     sensor = make_idea(title="Sensorer i leilighetene")
     html = board.get(chooser_url(idea), {"q": "robotstøvsuger"}).content.decode()
     assert chosen_ids(html) == [robot.pk]
-    assert "1 åpen idé passer søket." in html
+    assert "Søket viser 1 åpen idé." in html
     html = board.get(chooser_url(idea), {"q": f"#{sensor.pk}"}).content.decode()
     assert chosen_ids(html)[0] == sensor.pk
     assert chosen_ids(board.get(chooser_url(idea), {"q": str(idea.pk)}).content.decode()) == []
