@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Idea
 from portal.concurrency import VersionField
 from portal.forms import DescribedRadioSelect, DesignsystemetFormMixin
-from portal.models import User
+from portal.models import Organisation, User
 from portal.params import StrictIntegerField
 from portfolio.models import (
     MunicipalRole,
@@ -239,31 +239,48 @@ class RejectForm(DecisionForm):
     )
 
 
+MERGE_TARGET_ERROR = _("Velg en åpen idé å slå sammen med.")
+
+
+class IdeaNumberField(StrictIntegerField):
+    """An idea's number as the board sees it beside the title: «123» or «#123»."""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("#")
+        return super().to_python(value)
+
+
 class MergeForm(DecisionForm):
-    """Merge into another open idea of the organisation; followers and supporters move."""
+    """Merge into another open idea of the organisation; followers and supporters move.
+
+    The target is an idea number, not a select of every open idea: that select made each
+    agenda item of a meeting grow with the organisation's ideas. The merge chooser
+    (portfolio.views.triage.merge_chooser) finds the number by title and posts the same form."""
 
     kind = "merge"
-    into = StrictIntegerField(
-        label=_("Slå sammen med"),
-        help_text=_("Følgere og støttespillere blir med over til denne idéen."),
-        widget=forms.Select,
+    into = IdeaNumberField(
+        label=_("Slå sammen med idé nummer"),
+        min_value=1,
+        help_text=_(
+            "Nummeret står etter tittelen, for eksempel #123. "
+            "Følgere og støttespillere blir med over til denne idéen."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10}),
         error_messages={
-            "required": _("Velg idéen den skal slås sammen med."),
-            "invalid": _("Velg idéen den skal slås sammen med."),
-            "max_value": _("Velg idéen den skal slås sammen med."),
+            "required": MERGE_TARGET_ERROR,
+            "invalid": MERGE_TARGET_ERROR,
+            "min_value": MERGE_TARGET_ERROR,
+            "max_value": MERGE_TARGET_ERROR,
         },
     )
     field_order = ["into", "basis", "case_number"]
 
     def __init__(
-        self, data: Any = None, *, idea: Idea, choices: TriageChoices, **kwargs: Any
+        self, data: Any = None, *, idea: Idea, organisation: Organisation, **kwargs: Any
     ) -> None:
         super().__init__(data, idea=idea, **kwargs)
-        self.organisation = choices.organisation
-        targets = [(t.pk, f"{t.title} (#{t.pk})") for t in choices.merge_targets if t != idea]
-        widget = self.fields["into"].widget
-        assert isinstance(widget, forms.Select)
-        widget.choices = [("", _("Velg idé")), *targets]
+        self.organisation = organisation
 
     def clean_into(self) -> Idea:
         pk = self.cleaned_data["into"]
@@ -279,3 +296,17 @@ class MergeForm(DecisionForm):
                 code="closed",
             )
         return target
+
+
+class MergeSearchForm(forms.Form):
+    """The merge chooser's search: words of the title, or the idea's number."""
+
+    q = forms.CharField(
+        label=_("Søk etter tittel eller nummer"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "ds-input", "autocomplete": "off"}
+        ),
+        error_messages={"max_length": _("Søket kan ha høyst %(limit_value)d tegn.")},
+    )

@@ -25,7 +25,6 @@ from portfolio.selectors.meetings import (
     meeting_list,
 )
 from portfolio.selectors.phases import stalled_after
-from portfolio.selectors.triage import triage_choices
 from portfolio.services.meetings import close_meeting, create_meeting
 from portfolio.views.triage import agenda_items
 
@@ -72,20 +71,20 @@ def meeting_create(request: HtmxRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.BOARD)
 def meeting(request: HtmxRequest, pk: int) -> HttpResponse:
-    """Meeting mode: the agenda (the inbox and stalled initiatives) with a decision form
-    for each idea; the forms post to the triage page with the meeting's id. The agenda is
-    paged (`?side=`) and the stalled list shows the longest stalled, so the page's size and
-    query count do not grow with the inbox (301 waiting ideas once made an 11.8 MB page)."""
+    """Meeting mode: the agenda (the inbox and stalled initiatives). Each item's decision
+    forms load when its «Behandle saken» is opened and post to the triage page with the
+    meeting's id. The agenda is paged (`?side=`) and the stalled list shows the longest
+    stalled, so the page's size and query count do not grow with the inbox or the
+    organisation's ideas (301 waiting ideas once made an 11.8 MB page)."""
     meeting = _meeting(request, pk)
     is_open = meeting.closed_at is None
     page = Paginator(meeting_agenda(meeting=meeting), AGENDA_PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    choices = triage_choices(organisation=request.organisation) if is_open else None
     context: dict[str, object] = {
         "meeting": meeting,
         "page": page,
-        "agenda": agenda_items(list(page.object_list), meeting, choices, start=page.start_index()),
+        "agenda": agenda_items(list(page.object_list), meeting, start=page.start_index()),
     }
     if request.htmx and request.htmx.target == "agenda":
         return render(request, "portfolio/meeting_detail.html#agenda", context)

@@ -24,19 +24,27 @@ from portal.access import role_required
 from portal.concurrency import StaleVersion
 from portal.http import HtmxRequest
 from portal.models import Role
-from portal.params import parse_id
+from portal.params import parse_id, parse_int
 from portfolio.exceptions import NotDecidable
 from portfolio.forms.triage import (
     AcceptForm,
     AssessmentForm,
     MergeForm,
+    MergeSearchForm,
     ParkForm,
     RejectForm,
     TriageForm,
 )
 from portfolio.models import Assessment, Decision, Meeting
 from portfolio.selectors.meetings import agenda_item, meeting_agenda, meeting_for
-from portfolio.selectors.triage import TriageChoices, idea_decisions, triage_choices, triage_inbox
+from portfolio.selectors.triage import (
+    MERGE_TARGETS_SHOWN,
+    TriageChoices,
+    idea_decisions,
+    merge_targets,
+    triage_choices,
+    triage_inbox,
+)
 from portfolio.services.triage import (
     accept_idea,
     assess_idea,
@@ -85,7 +93,7 @@ class TriageForms:
             accept=AcceptForm(idea=idea, choices=choices),
             park=ParkForm(idea=idea),
             reject=RejectForm(idea=idea),
-            merge=MergeForm(idea=idea, choices=choices),
+            merge=MergeForm(idea=idea, organisation=choices.organisation),
         )
         if bound is not None:
             setattr(forms, bound.kind, bound)
@@ -122,6 +130,8 @@ def triage_idea(request: HtmxRequest, pk: int) -> HttpResponse:
     idea = idea_selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
     meeting = _meeting_of(request)
     if request.method == "GET":
+        if request.htmx and request.htmx.target == f"treat-{idea.pk}":
+            return _agenda_item_forms(request, idea, meeting)
         return _treat_page(request, idea, meeting)
     handler = HANDLERS.get(request.POST.get("handling", ""))
     if handler is None:
@@ -199,8 +209,10 @@ def _reject(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpRe
 
 
 def _merge(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
-    form = MergeForm(request.POST, idea=idea, choices=_choices(request))
+    form = MergeForm(request.POST, idea=idea, organisation=request.organisation)
     if not form.is_valid():
+        if request.POST.get("velger"):  # posted from the merge chooser: back to it
+            return _chooser_page(request, idea, meeting, form)
         return _invalid(request, idea, meeting, form)
     try:
         merge_idea(idea=idea, actor=request.user, meeting=meeting, **form.service_fields())
@@ -247,6 +259,74 @@ def _treat_page(
         "bound": bound,
     }
     return render(request, "portfolio/triage_idea.html", context)
+
+
+def _agenda_item_forms(request: HtmxRequest, idea: Idea, meeting: Meeting | None) -> HttpResponse:
+    """An agenda item's forms, fetched when its «Behandle saken» is opened: the meeting page
+    itself holds only the items' summaries, however many ideas wait."""
+    unavailable = ""
+    if meeting is not None and meeting.closed_at is not None:
+        unavailable = _("Møtet er avsluttet, så vedtak kan ikke registreres her.")
+    elif idea.status not in Decision.DECIDABLE:
+        unavailable = _("Idéen er allerede behandlet (status: %(status)s).") % {
+            "status": idea.get_status_display()
+        }
+    context = {
+        "idea": idea,
+        "meeting": meeting,
+        "unavailable": unavailable,
+        "forms": None if unavailable else TriageForms.build(idea, _choices(request)),
+        "item_assessment": _assessment_of(idea),
+        "heading_level": 4,
+    }
+    return render(request, "portfolio/triage_forms_fragment.html", context)
+
+
+@require_GET
+@role_required(Role.BOARD)
+def merge_chooser(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Find the idea to merge into by its title or number. A page of its own with a search
+    and the merge form, posting to triage_idea like the short form; htmx swaps only the
+    results as the user types, and without JavaScript the search is a plain GET form."""
+    idea = idea_selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
+    return _chooser_page(request, idea, _meeting_of(request))
+
+
+def _chooser_page(
+    request: HtmxRequest, idea: Idea, meeting: Meeting | None, bound: MergeForm | None = None
+) -> HttpResponse:
+    search = MergeSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    params = request.POST if bound is not None else request.GET
+    chosen = parse_id(params.get("into", "").strip().removeprefix("#"))
+    decidable = idea.status in Decision.DECIDABLE and (meeting is None or meeting.closed_at is None)
+    form = bound
+    if form is None:
+        # The version the board member saw where the chooser was opened, carried in its
+        # link, so a decision taken meanwhile still makes this one a conflict.
+        raw = request.GET.get("versjon")
+        version = idea.version if raw is None else parse_int(raw, default=0, minimum=1)
+        form = MergeForm(idea=idea, organisation=request.organisation, initial={"versjon": version})
+    context = {
+        "idea": idea,
+        "meeting": meeting,
+        "decidable": decidable,
+        "search": search,
+        "form": form,
+        "bound": bound,
+        "chosen": chosen,
+        "query": query,
+        "limit": MERGE_TARGETS_SHOWN,
+        "results": merge_targets(
+            organisation=request.organisation, idea=idea, query=query, chosen=chosen
+        )
+        if decidable
+        else [],
+    }
+    template = "portfolio/triage_merge_chooser.html"
+    if request.htmx and request.htmx.target == "merge-results":
+        template += "#merge-results"
+    return render(request, template, context)
 
 
 def _invalid(
@@ -312,7 +392,8 @@ def _to_meeting(request: HtmxRequest, meeting: Meeting) -> HttpResponse:
 class AgendaItem:
     number: int
     idea: Idea
-    forms: TriageForms | None  # None once the idea is decided, or the meeting is closed
+    treatable: bool  # undecided in an open meeting: «Behandle saken» loads its forms
+    forms: TriageForms | None = None  # shown at once: a form that came back with errors
 
     @property
     def decision(self) -> Decision | None:
@@ -324,20 +405,19 @@ class AgendaItem:
         return _assessment_of(self.idea)
 
 
-def agenda_items(
-    ideas: list[Idea], meeting: Meeting, choices: TriageChoices | None, *, start: int = 1
-) -> list[AgendaItem]:
-    """Agenda items numbered from `start` (a later page of the agenda); an open meeting
-    gets decision forms for the ideas still undecided."""
-    items = []
-    for number, idea in enumerate(ideas, start=start):
-        undecided = not getattr(idea, "meeting_decisions", None)
-        forms = None
-        if choices is not None and meeting.closed_at is None and undecided:
-            # The agenda holds only ideas waiting for the board besides those decided here.
-            forms = TriageForms.build(idea, choices)
-        items.append(AgendaItem(number=number, idea=idea, forms=forms))
-    return items
+def agenda_items(ideas: list[Idea], meeting: Meeting, *, start: int = 1) -> list[AgendaItem]:
+    """Agenda items numbered from `start` (a later page of the agenda). In an open meeting
+    the ideas still undecided can be treated; their forms are loaded when opened."""
+    is_open = meeting.closed_at is None
+    return [
+        # The agenda holds only ideas waiting for the board besides those decided here.
+        AgendaItem(
+            number=number,
+            idea=idea,
+            treatable=is_open and not getattr(idea, "meeting_decisions", None),
+        )
+        for number, idea in enumerate(ideas, start=start)
+    ]
 
 
 def agenda_item_response(
@@ -355,11 +435,12 @@ def agenda_item_response(
         raise Http404
     order = list(meeting_agenda(meeting=meeting).values_list("pk", flat=True))
     number = order.index(pk) + 1 if pk in order else 0
-    forms = None
     undecided = bound is not None or not getattr(idea, "meeting_decisions", None)
-    if undecided and idea.status in Decision.DECIDABLE:
+    treatable = undecided and idea.status in Decision.DECIDABLE
+    forms = None
+    if treatable and bound is not None:
         forms = TriageForms.build(idea, _choices(request), bound)
-    item = AgendaItem(number=number, idea=idea, forms=forms)
+    item = AgendaItem(number=number, idea=idea, treatable=treatable, forms=forms)
     context = {"item": item, "meeting": meeting, "notice": notice, "failed": failed}
     return render(request, "portfolio/meeting_detail.html#agenda-item", context)
 
@@ -367,4 +448,5 @@ def agenda_item_response(
 urlpatterns: list[URLPattern] = [
     path("innboks/", triage, name="triage"),
     path("ideer/<int:pk>/behandle/", triage_idea, name="triage_idea"),
+    path("ideer/<int:pk>/behandle/slaa-sammen/", merge_chooser, name="merge_chooser"),
 ]

@@ -4,16 +4,17 @@ it, read the minutes and fetch the PDF; axe on every page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from ideas.models import Idea
+from ideas.models import Idea, IdeaStatus
 from portal.models import Organisation, Role, User
 from portal.services import add_member
 from portfolio.models import Phase, PhaseKind
+from portfolio.services.meetings import create_meeting
 from tests.browser.conftest import AxeChecker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -147,3 +148,83 @@ def test_board_decides_in_a_meeting_and_gets_the_minutes(
     expect(page.get_by_role("cell", name="Avsluttet")).to_be_visible()
     axe(page)
     assert len(axe.checked) == 9
+
+
+def test_board_merges_an_idea_by_keyboard_through_the_chooser(
+    live_server: object,
+    page: Page,
+    axe: AxeChecker,
+    chair: User,
+    make_idea: Callable[..., Idea],
+    organisation: Organisation,
+) -> None:
+    """The agenda item's forms load when «Behandle saken» opens; the merge form takes a
+    number, and the chooser finds the idea by its title: all with the keyboard."""
+    target = make_idea(title="Robotstøvsuger i kantina")
+    for n in range(3):
+        make_idea(title=f"Annen idé {n}")
+    duplicate = make_idea(title="Robot som vasker gulvet")
+    meeting = create_meeting(
+        organisation=organisation, actor=chair, held_on=date(2026, 3, 5), participants=[chair]
+    )
+    base = str(live_server)
+    page.goto(f"{base}/konto/logg-inn/")
+    page.get_by_label("E-post").fill(chair.email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.goto(f"{base}/portefolje/moter/{meeting.pk}/")
+    item = page.locator(f"#agenda-item-{duplicate.pk}")
+    expect(item.locator("form")).to_have_count(0)  # only the summary until opened
+    axe(page)
+
+    item.locator("summary", has_text="Behandle saken").focus()
+    page.keyboard.press("Enter")
+    merge = item.locator("summary", has_text="Slå sammen med en annen idé")
+    expect(merge).to_be_visible()  # the forms came by htmx
+    merge.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(item.get_by_label("Slå sammen med idé nummer")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(item.get_by_role("link", name="Finn idéen ved å søke på tittel")).to_be_focused()
+    axe(page)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Slå sammen «Robot som vasker")
+    search = page.get_by_label("Søk etter tittel eller nummer")
+    search.focus()
+    page.keyboard.type("robotstøvsuger")
+    results = page.locator("#merge-results")
+    expect(results).to_contain_text("Søket viser 1 åpen idé.")
+    choice = page.get_by_role("radio", name=f"Robotstøvsuger i kantina (#{target.pk})")
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the only result
+    expect(choice).to_be_focused()
+    page.keyboard.press("Space")
+    expect(choice).to_be_checked()
+    # A new search keeps the choice, first and checked.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(search).to_be_focused()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("annen")
+    expect(results).to_contain_text("Søket viser 4 åpne idéer.")
+    expect(choice).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # into the radio group: the checked one
+    expect(choice).to_be_focused()
+    axe(page)
+    page.keyboard.press("Tab")
+    page.keyboard.type("Samme behov som robotstøvsugeren.")
+    page.keyboard.press("Tab")  # the case number
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Slå sammen", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Porteføljestyremøte")
+    expect(page.get_by_text("er slått sammen med «Robotstøvsuger i kantina»")).to_be_visible()
+    expect(item).to_contain_text("slått sammen med Robotstøvsuger i kantina")
+    axe(page)
+    duplicate.refresh_from_db()
+    assert duplicate.status == IdeaStatus.MERGED
+    assert len(axe.checked) == 4

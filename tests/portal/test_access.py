@@ -185,6 +185,8 @@ ACCESS_TABLE: dict[str, Row] = {
     # meeting list open (200) and show none of this organisation's ideas.
     "portfolio:triage": BOARD_ONLY,
     "portfolio:triage_idea": replace(BOARD_ONLY, kwargs="idea"),
+    # GET only: its merge form posts to triage_idea (tested there and in test_triage.py).
+    "portfolio:merge_chooser": replace(BOARD_ONLY, kwargs="idea"),
     "portfolio:meetings": BOARD_ONLY,
     "portfolio:meeting_create": BOARD_ONLY,
     "portfolio:meeting": replace(BOARD_ONLY, kwargs="meeting"),

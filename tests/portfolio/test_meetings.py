@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -223,9 +224,50 @@ def test_agenda_holds_the_inbox_and_stalled_initiatives(
     stalled_section = html[html.index('id="stalled-heading"') :]
     assert "Står stille" in stalled_section and "I god flyt" not in stalled_section
     assert "mer enn 30 dager" in stalled_section
-    assert f'name="meeting" value="{meeting.pk}"' in html
-    assert f'hx-post="{decide_url(waiting)}"' in html
+    # Each item's forms load when «Behandle saken» is opened, with a link without JavaScript.
+    treat = f"{decide_url(waiting)}?meeting={meeting.pk}"
+    assert f'hx-get="{treat}" hx-trigger="toggle once" hx-target="#treat-{waiting.pk}"' in html
+    assert f'<a class="ds-link" href="{treat}">Åpne vurdering og vedtak for saken</a>' in html
+    assert 'name="handling"' not in html and "Godkjenn idéen" not in html
     assert "Avslutt møtet" in html
+
+
+def test_an_agenda_items_forms_load_when_opened(
+    meeting: Meeting, idea: Idea, make_idea: Callable[..., Idea], board: Client
+) -> None:
+    make_idea(title="En annen åpen idé")
+    url = f"{decide_url(idea)}?meeting={meeting.pk}"
+    fragment = board.get(url, headers={"HX-Request": "true", "HX-Target": f"treat-{idea.pk}"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert "<html" not in html and "Behandle saken" not in html
+    assert f'name="meeting" value="{meeting.pk}"' in html
+    assert f'hx-post="{decide_url(idea)}" hx-target="#agenda-item-{idea.pk}"' in html
+    for text in ("Lagre vurderingen", "Godkjenn idéen", "Parker idéen", "Avvis idéen"):
+        assert text in html
+    # The merge form takes a number, with a link to the chooser; no select of every idea.
+    assert re.search(r'<input type="text" name="into"[^>]* inputmode="numeric"', html)
+    assert "En annen åpen idé" not in html
+    chooser = reverse("portfolio:merge_chooser", args=[idea.pk])
+    assert f'href="{chooser}?versjon={idea.version}&amp;meeting={meeting.pk}"' in html
+    assert f'<h4 class="ds-heading" data-size="xs" id="assess-heading-{idea.pk}">' in html
+    # Without htmx the same URL is the idea's own page for the meeting (the fallback link).
+    page = board.get(url).content.decode()
+    assert "<html" in page and "Tilbake til møtet" in page and "Godkjenn idéen" in page
+
+
+def test_an_agenda_items_forms_say_so_when_it_cannot_be_decided_any_more(
+    meeting: Meeting, idea: Idea, bob: User, board: Client
+) -> None:
+    headers = {"HX-Request": "true", "HX-Target": f"treat-{idea.pk}"}
+    url = f"{decide_url(idea)}?meeting={meeting.pk}"
+    reject_idea(idea=idea, actor=bob, basis="Nei.", meeting=meeting)
+    html = board.get(url, headers=headers).content.decode()
+    assert "Idéen er allerede behandlet (status: Avvist)." in html
+    assert 'name="handling"' not in html
+    close_meeting(meeting=meeting, actor=bob)
+    html = board.get(url, headers=headers).content.decode()
+    assert "Møtet er avsluttet, så vedtak kan ikke registreres her." in html
 
 
 def test_a_decision_with_htmx_returns_the_updated_agenda_item(
@@ -363,9 +405,9 @@ def test_meeting_page_query_count_does_not_grow_with_the_agenda(
 
     add_rows(1)
     # session, user, membership, meeting, its participants, the agenda's count, its page of
-    # ideas, their decisions here, the forms' choices (phases, members, ideas), settings,
-    # stalled initiatives and their count
-    expected = 15  # and the staircase levels, for the role names
+    # ideas, their decisions here, settings, stalled initiatives and their count; the forms
+    # and their choices load per item when opened
+    expected = 11
     with django_assert_num_queries(expected):
         board.get(meeting_url(meeting))
     add_rows(6)
@@ -379,14 +421,13 @@ def test_meeting_page_is_paged_so_its_size_does_not_grow_with_the_inbox(
     make_initiative: Callable[..., Initiative],
     board: Client,
     django_assert_num_queries: DjangoAssertNumQueries,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """30 and then 300 ideas waiting, 25 and then 45 stalled initiatives: the same queries
     and a page of the same size (20 agenda items, 20 stalled), the rest a page or a link
-    away. 301 waiting ideas once made an 11.8 MB page that took 9.7 s. Each item's merge
-    select lists at most MERGE_TARGETS_SHOWN ideas (200); 10 here, so that both sizes are
-    past it and the page's size is the agenda's alone."""
-    monkeypatch.setattr("portfolio.selectors.triage.MERGE_TARGETS_SHOWN", 10)
+    away. 301 waiting ideas once made an 11.8 MB page that took 9.7 s; paged, each item's
+    forms (with a merge select of up to 200 ideas) still made 847 KB. The forms now load
+    per item when opened, and the merge form takes a number, so nothing on the page grows
+    with the organisation's ideas."""
 
     def add(ideas: int, stalled: int) -> None:
         for i in range(ideas):
@@ -399,12 +440,14 @@ def test_meeting_page_is_paged_so_its_size_does_not_grow_with_the_inbox(
 
     add(30, 25)
     waiting = Idea.objects.filter(status=IdeaStatus.SUBMITTED).count()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         small = board.get(meeting_url(meeting)).content.decode()
     add(270, 20)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         large = board.get(meeting_url(meeting)).content.decode()
     assert len(large) < len(small) * 1.02
+    assert len(large) < 100_000  # 20 summaries and 20 stalled rows, not 20 sets of forms
+    assert "<select" not in large and 'name="handling"' not in large
     for html, total in ((small, waiting), (large, waiting + 270)):
         assert html.count('class="agenda-item"') == 20
         assert f"Sak 1–20 av {total} på sakslisten." in html

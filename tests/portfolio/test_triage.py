@@ -308,8 +308,13 @@ BAD_INPUT = [
     ("park", "revisit_on", "i morgen", "Skriv en gyldig dato"),
     ("reject", "basis", "", "Skriv hvorfor idéen avvises."),
     ("reject", "basis", "   ", "Skriv hvorfor idéen avvises."),
-    ("merge", "into", "", "Velg idéen den skal slås sammen med."),
-    ("merge", "into", "x", "Velg idéen den skal slås sammen med."),
+    ("merge", "into", "", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "x", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "#", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "-3", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "١", "Velg en åpen idé å slå sammen med."),
+    ("merge", "into", "9" * 30, "Velg en åpen idé å slå sammen med."),
+    ("merge", "basis", "x" * 4001, "4000 eller færre tegn"),
 ]
 
 
@@ -510,3 +515,167 @@ def test_after_a_merge_the_targets_counters_match_its_rows(
         leader.pk,
         admin.pk,
     }
+
+
+# The merge chooser ----------------------------------------------------------------------
+
+
+def chooser_url(idea: Idea) -> str:
+    return reverse("portfolio:merge_chooser", args=[idea.pk])
+
+
+def chosen_ids(html: str) -> list[int]:
+    return [
+        int(pk)
+        for pk in re.findall(
+            r'<input type="radio" class="ds-input" name="into" value="(\d+)"', html
+        )
+    ]
+
+
+def test_chooser_is_a_page_with_a_search_and_the_merge_form(
+    make_idea: Callable[..., Idea], bob: User, board: Client
+) -> None:
+    idea = make_idea(title="Duplikat")
+    others = [make_idea(title=f"Åpen idé {n}") for n in range(22)]
+    closed = make_idea(title="Avvist idé")
+    reject_idea(idea=closed, actor=bob, basis="Nei.")
+    html = board.get(f"{chooser_url(idea)}?versjon={idea.version}").content.decode()
+    assert "<html" in html and f"Slå sammen «Duplikat» (#{idea.pk}) med en annen idé" in html
+    assert 'role="search"' in html and 'name="q"' in html
+    assert 'hx-target="#merge-results"' in html
+    # The 20 newest open ideas, never the idea itself or a closed one.
+    assert chosen_ids(html) == [other.pk for other in reversed(others)][:20]
+    assert "De nyeste åpne idéene. Søk for å finne andre." in html
+    assert f'action="{treat_url(idea)}"' in html and 'name="velger" value="1"' in html
+    assert 'name="handling" value="merge"' in html
+    assert f'name="versjon" value="{idea.version}"' in html
+    assert 'name="meeting"' not in html
+    assert "Tilbake til behandlingen av idéen" in html
+
+
+def test_chooser_finds_by_title_or_number_and_htmx_swaps_only_the_results(
+    make_idea: Callable[..., Idea], board: Client
+) -> None:
+    idea = make_idea(title="Duplikat")
+    robot = make_idea(title="Robotstøvsuger på sykehjemmet")
+    sensor = make_idea(title="Sensorer i leilighetene")
+    html = board.get(chooser_url(idea), {"q": "robotstøvsuger"}).content.decode()
+    assert chosen_ids(html) == [robot.pk]
+    assert "Søket viser 1 åpen idé." in html
+    html = board.get(chooser_url(idea), {"q": f"#{sensor.pk}"}).content.decode()
+    assert chosen_ids(html)[0] == sensor.pk
+    assert chosen_ids(board.get(chooser_url(idea), {"q": str(idea.pk)}).content.decode()) == []
+    headers = {"HX-Request": "true", "HX-Target": "merge-results"}
+    # The idea already chosen stays first and checked whatever the new search finds.
+    response = board.get(
+        chooser_url(idea), {"q": "sensorer", "into": str(robot.pk)}, headers=headers
+    )
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="merge-results"')
+    assert "<html" not in fragment and 'name="q"' not in fragment
+    assert chosen_ids(fragment) == [robot.pk, sensor.pk]
+    assert f'value="{robot.pk}" id="into-{robot.pk}" checked' in fragment
+    assert (
+        "Ingen åpne idéer passer søket."
+        in board.get(chooser_url(idea), {"q": "finnesikke"}, headers=headers).content.decode()
+    )
+
+
+@pytest.mark.parametrize("value", ["x" * 201, "\x00", "١", "-1", "#", "   "])
+def test_chooser_takes_any_search_without_a_500(value: str, idea: Idea, board: Client) -> None:
+    response = board.get(chooser_url(idea), {"q": value, "into": value, "versjon": value})
+    assert response.status_code == 200
+    if len(value) > 200:
+        html = response.content.decode()
+        assert "Søket kan ha høyst 200 tegn." in html and 'id="id_q_error"' in html
+
+
+def test_merging_through_the_chooser(
+    make_idea: Callable[..., Idea], leader: User, board: Client
+) -> None:
+    duplicate = make_idea(title="Duplikat")
+    target = make_idea(title="Originalen")
+    follow_idea(idea=duplicate, user=leader)
+    html = board.get(chooser_url(duplicate), {"q": "originalen"}).content.decode()
+    assert chosen_ids(html) == [target.pk]
+    data = {
+        "handling": "merge",
+        "velger": "1",
+        "versjon": str(duplicate.version),
+        "into": str(target.pk),
+        "basis": "Samme behov.",
+    }
+    response = board.post(treat_url(duplicate), data, follow=True)
+    assert "«Duplikat» er slått sammen med «Originalen»." in response.content.decode()
+    assert Decision.objects.get(idea=duplicate).merged_into == target
+    assert Follow.objects.filter(idea=target, user=leader).exists()
+    # Decided: the chooser says so and offers no form.
+    html = board.get(chooser_url(duplicate)).content.decode()
+    assert "Idéen er ferdig behandlet (status: Slått sammen)." in html
+    assert 'name="handling"' not in html
+
+
+def test_chooser_without_a_choice_comes_back_with_the_message_at_the_field(
+    make_idea: Callable[..., Idea], board: Client
+) -> None:
+    idea = make_idea(title="Duplikat")
+    data = {"handling": "merge", "velger": "1", "versjon": str(idea.version), "basis": "Skrevet"}
+    response = board.post(treat_url(idea), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Slå sammen «Duplikat»" in html and "Skjemaet har feil" in html
+    assert f'id="id_merge{idea.pk}_into_error"' in html
+    assert "Velg en åpen idé å slå sammen med." in html
+    assert f'href="#id_merge{idea.pk}_into"' in html and f'id="id_merge{idea.pk}_into"' in html
+    assert "Skrevet" in html and f'name="versjon" value="{idea.version}"' in html
+    assert not Decision.objects.exists()
+
+
+def test_chooser_carries_the_version_so_a_decision_meanwhile_is_a_conflict(
+    make_idea: Callable[..., Idea], bob: User, board: Client
+) -> None:
+    idea = make_idea(title="Duplikat")
+    target = make_idea(title="Originalen")
+    seen = idea.version
+    # The treat page's merge form links to the chooser with the version it was loaded at.
+    page = board.get(treat_url(idea)).content.decode()
+    assert f'href="{chooser_url(idea)}?versjon={seen}"' in page
+    Idea.objects.filter(pk=idea.pk).update(version=seen + 1)  # edited by someone meanwhile
+    html = board.get(chooser_url(idea), {"versjon": str(seen)}).content.decode()
+    assert f'name="versjon" value="{seen}"' in html
+    data = {"handling": "merge", "velger": "1", "versjon": str(seen), "into": str(target.pk)}
+    response = board.post(treat_url(idea), data, follow=True)
+    assert "Noen andre har nettopp behandlet idéen" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_chooser_query_count_does_not_grow_with_ideas(
+    make_idea: Callable[..., Idea],
+    board: Client,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    idea = make_idea(title="Duplikat")
+    make_idea(title="Robot 0")
+    # session, user, membership, the idea, the results (and the chosen idea when one is)
+    with django_assert_num_queries(5):
+        board.get(chooser_url(idea), {"q": "robot"})
+    for n in range(1, 25):
+        make_idea(title=f"Robot {n}")
+    with django_assert_num_queries(5):
+        html = board.get(chooser_url(idea), {"q": "robot"}).content.decode()
+    assert len(chosen_ids(html)) == 20
+    assert "Bare de første vises" in html
+
+
+def test_chooser_is_board_only_and_404_outside(
+    idea: Idea,
+    alice: User,
+    other_board: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    assert client_for(alice).get(chooser_url(idea)).status_code == 403
+    assert client_for(other_board).get(chooser_url(idea)).status_code == 404
+    assert client_for(None).get(chooser_url(idea)).status_code == 302
+    # GET only: the merge itself posts to the decision endpoint.
+    assert client_for(other_board).post(chooser_url(idea)).status_code == 405
