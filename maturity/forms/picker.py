@@ -111,10 +111,9 @@ def picker_context(
 class InitiativePickerField(forms.ModelMultipleChoiceField[Initiative]):
     """The organisation's initiatives, chosen with an InitiativePicker."""
 
-    widget = InitiativePicker
-
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Initiative.objects.none())
+        kwargs.setdefault("widget", InitiativePicker)
         super().__init__(**kwargs)
 
     def set_initiatives(self, initiatives: InitiativeQuerySet) -> None:

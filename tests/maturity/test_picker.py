@@ -126,15 +126,19 @@ def test_the_search_finds_by_title_or_idea_number_at_most_the_limit_and_not_the_
     client = client_for(leader)
     client.get(REPORTS)
     url = search_url("notable")
-    for headers in ({"HTTP_HX_REQUEST": "true"}, {}):  # the same fragment either way
+    for htmx in ({"HX-Request": "true"}, {}):  # the same fragment either way
         with django_assert_num_queries(4):  # session, user, membership; the search
-            html = client.get(url, {"notable_sok": "velferds"}, **headers).content.decode()
+            html = client.get(url, {"notable_sok": "velferds"}, headers=htmx).content.decode()
         found = results(html, "notable")
         assert len(found) == SEARCH_LIMIT
         assert found[0] == str(many[0].pk)  # by title
         assert "Viser de 20 første treffene." in html
         assert 'hx-swap-oob="innerHTML"' in html
-    chosen = {"notable_sok": "velferds", "notable": [many[0].pk], "notable_vist": [many[1].pk]}
+    chosen = {
+        "notable_sok": "velferds",
+        "notable": [str(many[0].pk)],
+        "notable_vist": [str(many[1].pk)],
+    }
     found = results(client.get(url, chosen).content.decode(), "notable")
     assert str(many[0].pk) not in found and str(many[1].pk) not in found
     by_number = client.get(url, {"notable_sok": str(initiative.idea_id)}).content.decode()

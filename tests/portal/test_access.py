@@ -436,8 +436,8 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 def build_url(name: str, row: Row, idea: Idea) -> str:
     if row.kwargs in {"picker", "picker_initiative"}:  # an initiative to find or to add
         initiative = _initiative(idea)
-        pk = [initiative.pk] if row.kwargs == "picker_initiative" else []
-        return reverse(name, args=["notable", *pk])
+        found = [initiative.pk] if row.kwargs == "picker_initiative" else []
+        return reverse(name, args=["notable", *found])
     if row.kwargs in {"measure", "level", "period", "dimension", "criterion"}:
         return reverse(name, args=[model_object_pk(idea, row.kwargs)])
     if row.kwargs == "checklist_item":
