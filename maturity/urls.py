@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from maturity.views import assessments, dashboard, kpis, measures, model, reports, strategy
+from maturity.views import (
+    assessments,
+    dashboard,
+    kpis,
+    measures,
+    model,
+    picker,
+    reports,
+    strategy,
+)
 
 app_name = "maturity"
 
@@ -13,4 +22,5 @@ urlpatterns = [
     *model.urlpatterns,  # the staircase model: levels, periods, dimensions, criteria
     *assessments.urlpatterns,  # the yearly assessment and the agreed level
     *reports.urlpatterns,  # the yearly report for kommunestyret: request, progress, downloads
+    *picker.urlpatterns,  # the initiative picker's search, for the forms that link initiatives
 ]

@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from maturity.forms.model import freeze_choices
+from maturity.forms.picker import InitiativePickerField, PickerFormMixin
 from maturity.models import MeasureStatus, StrategicMeasure, StrategyPeriod
 from portal.concurrency import VersionField
 from portal.forms import (
-    DescribedCheckboxes,
     DescribedRadioSelect,
     DesignsystemetFormMixin,
     QueryFilterForm,
@@ -66,13 +66,7 @@ def organisation_people(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-class InitiativeChoiceField(forms.ModelMultipleChoiceField[Initiative]):
-    def label_from_instance(self, obj: Any) -> str:
-        assert isinstance(obj, Initiative)
-        return obj.idea.title
-
-
-class MeasureForm(DesignsystemetFormMixin, forms.Form):
+class MeasureForm(PickerFormMixin, DesignsystemetFormMixin, forms.Form):
     """A measure's text, description, period, owner, due date and linked initiatives.
     `versjon` is the measure's version the form was loaded at (empty for a new one)."""
 
@@ -111,11 +105,9 @@ class MeasureForm(DesignsystemetFormMixin, forms.Form):
         help_text=_("Valgfritt, for eksempel 31.12.2026."),
         error_messages={"invalid": DATE_INVALID},
     )
-    initiatives = InitiativeChoiceField(
+    initiatives = InitiativePickerField(
         label=_("Initiativer som bidrar"),
         required=False,
-        queryset=Initiative.objects.none(),
-        widget=DescribedCheckboxes(),
         help_text=_("Initiativene i porteføljen som bidrar til tiltaket."),
         error_messages={
             "invalid_choice": _("Velg bare initiativer fra listen."),
@@ -139,15 +131,12 @@ class MeasureForm(DesignsystemetFormMixin, forms.Form):
         initiatives_field = self.fields["initiatives"]
         assert isinstance(period_field, forms.ModelChoiceField)
         assert isinstance(owner_field, forms.ModelChoiceField)
-        assert isinstance(initiatives_field, forms.ModelMultipleChoiceField)
+        assert isinstance(initiatives_field, InitiativePickerField)
         period_field.queryset = StrategyPeriod.objects.filter(organisation=organisation)
         owner_field.queryset = organisation_people(organisation)
-        initiatives_field.queryset = (
-            Initiative.objects.for_organisation(organisation)
-            .select_related("idea")
-            .order_by("idea__title", "pk")
-        )
-        for field in (period_field, owner_field, initiatives_field):
+        # Only the chosen initiatives are rendered; the others are found by search.
+        initiatives_field.set_initiatives(Initiative.objects.for_organisation(organisation))
+        for field in (period_field, owner_field):
             freeze_choices(field)
 
     @staticmethod

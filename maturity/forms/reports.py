@@ -9,9 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maturity.forms.measures import InitiativeChoiceField
-from maturity.forms.model import freeze_choices
-from portal.forms import DescribedCheckboxes, DesignsystemetFormMixin
+from maturity.forms.picker import InitiativePickerField, PickerFormMixin
+from portal.forms import DesignsystemetFormMixin
 from portal.models import Organisation
 from portal.params import StrictIntegerField
 from portfolio.models import Initiative
@@ -20,17 +19,15 @@ FIRST_YEAR = 2000
 MAX_NOTABLE = 5
 
 
-class ReportRequestForm(DesignsystemetFormMixin, forms.Form):
+class ReportRequestForm(PickerFormMixin, DesignsystemetFormMixin, forms.Form):
     year = StrictIntegerField(
         label=_("År"),
         help_text=_("Året rapporten gjelder, for eksempel i fjor."),
         error_messages={"required": _("Skriv året rapporten gjelder.")},
     )
-    notable = InitiativeChoiceField(
+    notable = InitiativePickerField(
         label=_("Utvalgte initiativ (valgfritt)"),
         required=False,
-        queryset=Initiative.objects.none(),
-        widget=DescribedCheckboxes(),
         help_text=_(
             "Opptil fem initiativ rapporten løfter frem. Velger dere ingen, tar rapporten med "
             "dem med størst realisert gevinst."
@@ -46,13 +43,9 @@ class ReportRequestForm(DesignsystemetFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=timezone.localdate().year)
         notable = self.fields["notable"]
-        assert isinstance(notable, forms.ModelMultipleChoiceField)
-        notable.queryset = (
-            Initiative.objects.for_organisation(organisation)
-            .select_related("idea")
-            .order_by("idea__title", "pk")
-        )
-        freeze_choices(notable)
+        assert isinstance(notable, InitiativePickerField)
+        # Only the chosen initiatives are rendered; the others are found by search.
+        notable.set_initiatives(Initiative.objects.for_organisation(organisation))
 
     def clean_year(self) -> int:
         year: int = self.cleaned_data["year"]

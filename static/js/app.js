@@ -101,6 +101,18 @@
     }
   });
 
+  // Enter in an initiative picker's search field searches (htmx), instead of submitting the
+  // form: without this file, the form's hidden default button sends it, and the server
+  // searches because the field holds text (maturity.forms.picker).
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target instanceof HTMLElement &&
+        target.hasAttribute("data-picker-search") && window.htmx) {
+      event.preventDefault();
+      window.htmx.trigger(target, "picker-search");
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     setUpAutosave();

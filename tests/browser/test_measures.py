@@ -5,6 +5,7 @@ administrator's model page passes axe too."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 from maturity.models import MeasureNote, MeasureStatus, StrategicMeasure
 from portal.models import Organisation, Role, User
 from portal.services import add_member
+from portfolio.models import Initiative
 from tests.browser.conftest import AxeChecker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -127,3 +129,64 @@ def test_the_model_pages_pass_axe_for_an_administrator(
     axe(page)
     page.goto(f"{base}/strategi/tiltak/nytt/")
     axe(page)
+
+
+def test_an_administrator_adds_and_removes_an_initiative_on_a_measure_by_keyboard(
+    live_server: object,
+    page: Page,
+    axe: AxeChecker,
+    organisation: Organisation,
+    make_initiative: Callable[..., Initiative],
+) -> None:
+    """The initiative picker: search (Enter searches, htmx), Tab to the result, Enter adds
+    it as a checked checkbox that takes the focus; Space unchecks it, Enter in a text field
+    saves the form (its hidden default button, not the picker's «Søk»)."""
+    wanted = make_initiative(title="Digitalt nattilsyn")
+    make_initiative(title="Nattlig trygghetsalarm")
+    admin = member(organisation, "ada@nittedal.example", Role.ADMIN, "Ada")
+    measure = StrategicMeasure.objects.filter(organisation=organisation).order_by("pk").first()
+    assert measure is not None
+    base = str(live_server)
+    edit = f"{base}/strategi/tiltak/{measure.pk}/endre/"
+    log_in(page, base, admin)
+    page.goto(edit)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Endre tiltaket")
+    axe(page)
+
+    search = page.get_by_role("searchbox", name=re.compile("Finn et initiativ"))
+    search.focus()
+    page.keyboard.type("natt")
+    page.keyboard.press("Enter")  # searches (htmx); the form is not sent
+    status = page.locator("#id_initiatives_status")
+    expect(status).to_have_text("2 treff.")
+    expect(page).to_have_url(edit)
+    number = wanted.idea_id
+    add = page.get_by_role("button", name=f"Legg til «Digitalt nattilsyn» (idé nr. {number})")
+    expect(add).to_be_visible()
+    axe(page)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Søk", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    chosen = page.get_by_role("checkbox", name=f"Digitalt nattilsyn (idé nr. {number})")
+    expect(chosen).to_be_checked()
+    expect(chosen).to_be_focused()
+    expect(status).to_have_text("«Digitalt nattilsyn» er lagt til.")
+    expect(add).to_have_count(0)
+    axe(page)
+    press_on(page, search)  # searching again leaves out the one chosen
+    expect(status).to_have_text("1 treff.")
+    expect(page.locator("#id_initiatives_results li")).to_have_count(1)
+    press_on(page, page.get_by_role("button", name="Lagre tiltaket"))
+    expect(page.get_by_text("Endringene i tiltaket er lagret.")).to_be_visible()
+    assert list(measure.initiatives.all()) == [wanted]
+
+    page.goto(edit)
+    chosen = page.get_by_role("checkbox", name=f"Digitalt nattilsyn (idé nr. {number})")
+    press_on(page, chosen, " ")
+    expect(chosen).not_to_be_checked()
+    press_on(page, page.get_by_role("textbox", name="Tiltak"))  # Enter in a field saves
+    expect(page.get_by_text("Endringene i tiltaket er lagret.")).to_be_visible()
+    axe(page)
+    assert not measure.initiatives.exists()

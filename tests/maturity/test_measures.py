@@ -592,7 +592,11 @@ def test_an_admin_edits_a_measure_with_the_organisations_people_and_initiatives(
     client = client_for(admin)
     url = reverse("maturity:measure_edit", args=[measure.pk])
     form = client.get(url).content.decode()
-    assert initiative.idea.title in form and "Lena" in form
+    # The people are listed; an initiative not chosen is found by the picker's search.
+    assert "Lena" in form and initiative.idea.title not in form
+    search = reverse("maturity:initiative_search", args=["initiatives"])
+    found = client.get(search, {"initiatives_sok": initiative.idea.title}).content.decode()
+    assert f'value="{initiative.pk}"' in found
     response = client.post(
         url,
         {

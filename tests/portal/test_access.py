@@ -75,7 +75,7 @@ ROLES = (
     "operator",
 )
 # URL kwargs that name no object of the organisation (everything else is looked up in it).
-NO_OBJECT = {"", "export", "reset", "login_slug", "entra"}
+NO_OBJECT = {"", "export", "reset", "login_slug", "entra", "picker"}
 
 
 @dataclass(frozen=True)
@@ -366,6 +366,12 @@ ACCESS_TABLE: dict[str, Row] = {
     "maturity:report_retry": Row(anonymous=LOGIN, kwargs="failed_report", **NOT_ALLOWED),
     "maturity:report_download": replace(REPORT_READERS, kwargs="report"),
     "maturity:report_archive": replace(REPORT_READERS, kwargs="report"),
+    # maturity: the initiative picker's htmx answers, for the leaders' and administrators'
+    # forms. The search names no object (another organisation's leader finds their own
+    # initiatives, never these: the table checks that the page leaks no title); adding one
+    # of this organisation's initiatives is a 404 there.
+    "maturity:initiative_search": replace(LEADERS_ONLY, kwargs="picker"),
+    "maturity:initiative_pick": replace(LEADERS_ONLY, kwargs="picker_initiative"),
     # The statements the law asks for: public pages (the default text, or the visitor's
     # organisation's); administrators edit their organisation's text.
     "accessibility_statement": PUBLIC,
@@ -430,6 +436,10 @@ def test_every_url_pattern_is_in_the_access_table() -> None:
 
 
 def build_url(name: str, row: Row, idea: Idea) -> str:
+    if row.kwargs in {"picker", "picker_initiative"}:  # an initiative to find or to add
+        initiative = _initiative(idea)
+        found = [initiative.pk] if row.kwargs == "picker_initiative" else []
+        return reverse(name, args=["notable", *found])
     if row.kwargs in {"measure", "level", "period", "dimension", "criterion"}:
         return reverse(name, args=[model_object_pk(idea, row.kwargs)])
     if row.kwargs == "checklist_item":
