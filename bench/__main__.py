@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     every.add_argument(
         "--runs", type=int, default=RUNS_ALL, metavar="N", help="timed runs of each page and floor"
     )
+    every.add_argument(
+        "--only", default="", metavar="TEXT", help="only the rows whose name contains TEXT"
+    )
+    every.add_argument(
+        "--profile", action="store_true", help="also cProfile one request of each page and floor"
+    )
     seed = commands.add_parser(
         "seed", help="top up scale data: organisations, units, members, tags and ideas"
     )
@@ -171,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "all":
         from bench.all import run as run_all
 
-        run_all(runs=max(args.runs, 2))
+        run_all(runs=max(args.runs, 2), only=args.only, profile=args.profile)
     elif args.command == "dashboard":
         from bench.dashboard import run as run_dashboard
 

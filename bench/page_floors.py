@@ -159,7 +159,8 @@ def similar_floor(request: HtmxRequest) -> HttpResponse:
 
 DETAIL_TEMPLATE = _template(
     """<article><p>{{ idea.innovation_type__name }} Status: {{ idea.status }}</p>
-<h1>{{ idea.title }}</h1><p>{{ idea.question }}</p>
+<h1>{{ idea.title }}</h1><p>{{ idea.question }}</p>{% if initiative %}<p>
+<a href="/portefolje/initiativ/{{ initiative.id }}/">{{ initiative.phase__name }}</a></p>{% endif %}
 <dl><dt>Enhet</dt><dd>{{ idea.unit__name }}</dd>
 <dt>Innmelder</dt><dd>{{ idea.submitter__first_name }} {{ idea.submitter__last_name }}</dd>
 <dt>Initiativ fra</dt><dd>{{ idea.initiator }}</dd>
@@ -240,8 +241,12 @@ def idea_detail_floor(request: HtmxRequest, pk: int) -> HttpResponse:
         )
         .get()
     )
+    initiative = None
+    if idea["status"] == IdeaStatus.ACCEPTED:
+        initiative = Initiative.objects.filter(idea_id=pk).values("id", "phase__name").first()
     context = {
         "idea": idea,
+        "initiative": initiative,
         "secondary": list(through.values_list("innovationtype__name", flat=True)),
         "goals": list(
             Idea.strategic_goals.through.objects.filter(idea_id=pk).values_list(
