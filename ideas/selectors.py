@@ -118,16 +118,18 @@ def filtered_ideas(
     return ideas.order_by(*SORTS.get(sort, SORTS[""]))
 
 
-def visible_idea(*, organisation: Organisation, user: User, pk: int) -> Idea:
+def visible_idea(
+    *, organisation: Organisation, user: User, pk: int, with_initiative: bool = False
+) -> Idea:
     """The idea if this user may see it: same organisation, and drafts only for their author.
 
     Anything else is a 404, so that other organisations' ideas are not even confirmed.
+    `with_initiative` reads its initiative and phase in the same query (the idea page shows
+    them once it is accepted).
     """
+    related = [*LIST_RELATED, "initiative__phase"] if with_initiative else LIST_RELATED
     idea = (
-        Idea.objects.for_organisation(organisation)
-        .select_related(*LIST_RELATED)
-        .filter(pk=pk)
-        .first()
+        Idea.objects.for_organisation(organisation).select_related(*related).filter(pk=pk).first()
     )
     if idea is None or (idea.status == IdeaStatus.DRAFT and idea.submitter_id != user.pk):
         raise Http404

@@ -206,7 +206,9 @@ def idea_withdraw(request: HtmxRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def idea_detail(request: HtmxRequest, pk: int) -> HttpResponse:
-    idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
+    idea = selectors.visible_idea(
+        organisation=request.organisation, user=request.user, pk=pk, with_initiative=True
+    )
     context = {
         "idea": idea,
         "events": history_for(idea),
