@@ -42,6 +42,7 @@ from ideas.search import search_ideas, similar_ideas
 from portal.access import role_required
 from portal.http import HtmxRequest
 from portal.models import DomainEvent, Role, Unit, User
+from portal.pagination import CappedPaginator
 from portfolio.models import (
     SETTLED_ANSWERS,
     Benefit,
@@ -120,7 +121,9 @@ def idea_list_floor(request: HtmxRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     # The same full-text and trigram match, ranked; else the list's own order.
     ideas = search_ideas(ideas, q) if q else ideas.order_by("-submitted_at", "-id")
-    page = Paginator(ideas.values(*IDEA_COLUMNS), PAGE_SIZE).get_page(request.GET.get("side"))
+    # A search counts only up to the cap, as the list does (portal.pagination).
+    paginator = (CappedPaginator if q else Paginator)(ideas.values(*IDEA_COLUMNS), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
     context = {
         "q": q,
         "types": InnovationType.objects.filter(organisation=organisation)
