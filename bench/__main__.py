@@ -8,7 +8,7 @@ import sys
 
 from bench import setup_django
 
-RUNS_ALL = 15  # `bench all`: about five minutes on the 2-core VM at load 2 (bench/README.md)
+RUNS_ALL = 30  # `bench all`: about three minutes on the 2-core VM at load 2–3 (bench/README.md)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,7 +140,7 @@ def run(*, runs: int, only: str = "", profile: bool = False) -> None:
                     print_profile(clients[case.role], case.name, case.page)
                     print_profile(clients[case.role], f"{case.name}: floor", case.floor)
         if only.lower() in "meeting page":
-            rows.append(measure_meeting(clients[Role.BOARD], org, runs))
+            rows.append(measure_meeting(clients[Role.BOARD], org, runs, profile=profile))
         if only.lower() in "card move (htmx post)":
             rows.append(measure_moves(clients[Role.BOARD], org, runs))
     print_table(rows)
@@ -284,7 +284,7 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-def measure_meeting(client: Client, org: Organisation, runs: int) -> Row:
+def measure_meeting(client: Client, org: Organisation, runs: int, *, profile: bool = False) -> Row:
     """The meeting page of an open meeting: the agenda (20 items a page, each with its five
     decision forms) and the stalled initiatives. The meeting is made for the run and rolled
     back afterwards."""
@@ -303,7 +303,10 @@ def measure_meeting(client: Client, org: Organisation, runs: int) -> Row:
             f"/portefolje/moter/{meeting.pk}/",
             f"{FLOOR}/moter/{meeting.pk}/",
         )
-        return measure(client, case, runs)
+        row = measure(client, case, runs)
+        if profile:
+            print_profile(client, case.name, case.page)
+        return row
 
 
 def measure_moves(client: Client, org: Organisation, runs: int) -> Row:

@@ -40,6 +40,7 @@ class DesignsystemetFormMixin:
             widget = field.widget
             if isinstance(widget, INPUT_WIDGETS) and not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "ds-input")
+            render_selects_in_python(widget)
 
 
 def _html_attrs(attrs: dict[str, Any]) -> str:
@@ -80,6 +81,24 @@ class PlainSelect(forms.Select):
         return mark_safe(f"{head}{options}\n</select>")  # noqa: S308 (every part escaped)
 
 
+class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
+    """The same for a multiple select (Django's template is the same one)."""
+
+
+_PLAIN: dict[type[forms.Widget], type[forms.Widget]] = {
+    forms.Select: PlainSelect,
+    forms.SelectMultiple: PlainSelectMultiple,
+}
+
+
+def render_selects_in_python(widget: forms.Widget) -> None:
+    """Django's own Select and SelectMultiple become PlainSelect(Multiple), state and all;
+    subclasses (other templates) are left alone."""
+    plain = _PLAIN.get(type(widget))
+    if plain is not None:
+        widget.__class__ = plain
+
+
 class QueryFilterForm(forms.Form):
     """A list's filters, read from the query string. A bad value is shown as an error at its
     field and left out of ``filters()``, never used and never a 500.
@@ -93,8 +112,7 @@ class QueryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            render_selects_in_python(field.widget)
             field.widget.attrs["class"] = "ds-input"
 
     def set_choices(self, name: str, choices: list[tuple[str, Any]], *, any_: bool = True) -> None:
