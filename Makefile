@@ -84,6 +84,9 @@ messages: install
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^nyttig' > constraints.txt
 
+# `make bench`: every page and action against its floor (bench/README.md); BENCH_ARGS="ideas
+# --runs 30" and the like run one benchmark.
+BENCH_ARGS ?= all
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

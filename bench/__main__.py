@@ -1,4 +1,4 @@
-"""`python -m bench seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard|
+"""`python -m bench all|seed|ideas|seed-board|board|seed-benefits|benefits|seed-dashboard|dashboard|
 seed-report|report|load`; no command: help."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import sys
 
 from bench import setup_django
 
+RUNS_ALL = 30  # `bench all`: about three minutes on the 2-core VM at load 2–3 (bench/README.md)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -16,6 +18,20 @@ def main(argv: list[str] | None = None) -> int:
         "(DATABASE_URL). They print figures; see bench/README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
+    every = commands.add_parser(
+        "all",
+        help="every page and action against its floor (a bare view of the same rows), "
+        "interleaved, in one table with the ratio (goal: within 2×); what `make bench` runs",
+    )
+    every.add_argument(
+        "--runs", type=int, default=RUNS_ALL, metavar="N", help="timed runs of each page and floor"
+    )
+    every.add_argument(
+        "--only", default="", metavar="TEXT", help="only the rows whose name contains TEXT"
+    )
+    every.add_argument(
+        "--profile", action="store_true", help="also cProfile one request of each page and floor"
+    )
     seed = commands.add_parser(
         "seed", help="top up scale data: organisations, units, members, tags and ideas"
     )
@@ -158,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             web_workers=args.web_workers,
         )
+    elif args.command == "all":
+        from bench.all import run as run_all
+
+        run_all(runs=max(args.runs, 2), only=args.only, profile=args.profile)
     elif args.command == "dashboard":
         from bench.dashboard import run as run_dashboard
 

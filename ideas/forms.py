@@ -316,14 +316,17 @@ class IdeaFilterForm(QueryFilterForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Plain rows, not model instances: the choices need only these columns.
         types = InnovationType.objects.filter(organisation=organisation).order_by("order")
-        self.set_choices("type", [(t.code, t.name) for t in types])
+        self.set_choices("type", list(types.values_list("code", "name")))
         statuses = [(s.value, s.label) for s in IdeaStatus if s != IdeaStatus.DRAFT]
         self.set_choices("status", statuses)
         units = Unit.objects.filter(organisation=organisation).order_by("name")
-        self.set_choices("unit", [(str(u.pk), u.name) for u in units])
+        self.set_choices("unit", [(str(pk), name) for pk, name in units.values_list("pk", "name")])
         goals = StrategicGoal.objects.filter(organisation=organisation).order_by("order")
-        self.set_choices("goal", [(str(g.pk), g.title) for g in goals])
+        self.set_choices(
+            "goal", [(str(pk), title) for pk, title in goals.values_list("pk", "title")]
+        )
         self.set_choices("initiator", list(Initiator.choices))
         self.set_choices("sort", self.SORTS, any_=False)
         self.tags = list(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, TypedDict
 
 from django.db.models import Exists, Q
 from django.http import Http404
+from django.template.defaultfilters import date as format_date
+from django.urls import reverse
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 
 from ideas.models import Comment, Follow, Idea, IdeaQuerySet, IdeaStatus, Support
 from ideas.search import search_ideas
@@ -21,6 +26,52 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "kommentarer": ("-comment_count", "-id"),
     "tittel": ("title", "id"),
 }
+
+
+# What an idea card shows (templates/ideas/includes/idea_card.html), and all the lists read:
+# not the long texts, the search document or the submitter.
+CARD_FIELDS = (
+    "title",
+    "question",
+    "status",
+    "submitted_at",
+    "support_count",
+    "comment_count",
+    "unit__name",
+    "innovation_type__name",
+)
+_URL_SLOT = 2_147_483_647
+
+
+def idea_cards(ideas: IdeaQuerySet) -> IdeaQuerySet:
+    """The ideas with only what their cards show."""
+    return ideas.select_related(None).select_related("unit", "innovation_type").only(*CARD_FIELDS)
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    head, _slot, tail = reverse(name, args=[_URL_SLOT]).partition(str(_URL_SLOT))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def prepare_cards(ideas: Iterable[Idea]) -> None:
+    """What each card shows that its template would otherwise compute per card: its link
+    and its date, supporters and comments in words. A {% blocktranslate %} in the card cost
+    more than the rest of it (25 cards a page); these are the same catalogue entries."""
+    detail_url = _url_maker("ideas:detail")
+    for idea in ideas:
+        idea.card_url = detail_url(idea.pk)  # type: ignore[attr-defined]
+        submitted = ""
+        if idea.submitted_at is not None:
+            day = format_date(localtime(idea.submitted_at), "j. F Y")
+            submitted = gettext("Meldt inn %(date)s") % {"date": day}
+        idea.submitted_text = submitted  # type: ignore[attr-defined]
+        supports, comments = idea.support_count, idea.comment_count
+        idea.support_text = ngettext(  # type: ignore[attr-defined]
+            "%(counter)s støtter", "%(counter)s støtter", supports
+        ) % {"counter": supports}
+        idea.comment_text = ngettext(  # type: ignore[attr-defined]
+            "%(counter)s kommentar", "%(counter)s kommentarer", comments
+        ) % {"counter": comments}
 
 
 def idea_list(*, organisation: Organisation, submitter: User | None = None) -> IdeaQuerySet:
@@ -67,16 +118,18 @@ def filtered_ideas(
     return ideas.order_by(*SORTS.get(sort, SORTS[""]))
 
 
-def visible_idea(*, organisation: Organisation, user: User, pk: int) -> Idea:
+def visible_idea(
+    *, organisation: Organisation, user: User, pk: int, with_initiative: bool = False
+) -> Idea:
     """The idea if this user may see it: same organisation, and drafts only for their author.
 
     Anything else is a 404, so that other organisations' ideas are not even confirmed.
+    `with_initiative` reads its initiative and phase in the same query (the idea page shows
+    them once it is accepted).
     """
+    related = [*LIST_RELATED, "initiative__phase"] if with_initiative else LIST_RELATED
     idea = (
-        Idea.objects.for_organisation(organisation)
-        .select_related(*LIST_RELATED)
-        .filter(pk=pk)
-        .first()
+        Idea.objects.for_organisation(organisation).select_related(*related).filter(pk=pk).first()
     )
     if idea is None or (idea.status == IdeaStatus.DRAFT and idea.submitter_id != user.pk):
         raise Http404

@@ -35,8 +35,11 @@ def _render_list(
     request: HtmxRequest, template: str, ideas: IdeaQuerySet, **context: object
 ) -> HttpResponse:
     searching = bool(request.GET.get("q", "").strip())
-    paginator = (CappedPaginator if searching else Paginator)(ideas, PAGE_SIZE)
+    cards = selectors.idea_cards(ideas)
+    paginator = (CappedPaginator if searching else Paginator)(cards, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("side"))
+    page.object_list = list(page.object_list)
+    selectors.prepare_cards(page.object_list)
     if request.htmx:
         template = f"{template}#idea-list"
     return render(request, template, {"page": page, **context})
@@ -203,7 +206,9 @@ def idea_withdraw(request: HtmxRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def idea_detail(request: HtmxRequest, pk: int) -> HttpResponse:
-    idea = selectors.visible_idea(organisation=request.organisation, user=request.user, pk=pk)
+    idea = selectors.visible_idea(
+        organisation=request.organisation, user=request.user, pk=pk, with_initiative=True
+    )
     context = {
         "idea": idea,
         "events": history_for(idea),

@@ -8,7 +8,9 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import BaseRenderer, TemplatesSetting
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal import identity
@@ -38,6 +40,63 @@ class DesignsystemetFormMixin:
             widget = field.widget
             if isinstance(widget, INPUT_WIDGETS) and not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "ds-input")
+            render_selects_in_python(widget)
+
+
+def _html_attrs(attrs: dict[str, Any]) -> str:
+    """Django's django/forms/widgets/attrs.html, in Python."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A select rendered in Python to the same HTML as Django's select.html and
+    select_option.html: including a template per option cost more than the rest of a list's
+    filter form (the idea list's six selects ≈ 6 ms of CPU per request, bench/README.md).
+    Choices in groups are left to the templates."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group_name for group_name, _options, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            f'\n  <option value="{escape(str(option["value"]))}"{_html_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for _group, group_options, _index in groups
+            for option in group_options
+        )
+        head = f'<select name="{conditional_escape(widget["name"])}"{_html_attrs(widget["attrs"])}>'
+        return mark_safe(f"{head}{options}\n</select>")  # noqa: S308 (every part escaped)
+
+
+class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
+    """The same for a multiple select (Django's template is the same one)."""
+
+
+_PLAIN: dict[type[forms.Widget], type[forms.Widget]] = {
+    forms.Select: PlainSelect,
+    forms.SelectMultiple: PlainSelectMultiple,
+}
+
+
+def render_selects_in_python(widget: forms.Widget) -> None:
+    """Django's own Select and SelectMultiple become PlainSelect(Multiple), state and all;
+    subclasses (other templates) are left alone."""
+    plain = _PLAIN.get(type(widget))
+    if plain is not None:
+        widget.__class__ = plain
 
 
 class QueryFilterForm(forms.Form):
@@ -53,6 +112,7 @@ class QueryFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            render_selects_in_python(field.widget)
             field.widget.attrs["class"] = "ds-input"
 
     def set_choices(self, name: str, choices: list[tuple[str, Any]], *, any_: bool = True) -> None:

@@ -20,7 +20,9 @@ from portfolio.selectors.triage import triage_inbox
 @require_GET
 def home(request: HtmxRequest) -> HttpResponse:
     organisation = request.organisation
-    recent = idea_selectors.idea_list(organisation=organisation)[:5]
+    ideas = idea_selectors.idea_list(organisation=organisation)
+    recent = list(idea_selectors.idea_cards(ideas)[:5])
+    idea_selectors.prepare_cards(recent)
     mine = idea_selectors.idea_list(organisation=organisation, submitter=request.user)
     context = {"recent_ideas": recent, "my_idea_count": mine.count()}
     if request.membership.has_role(Role.BOARD):

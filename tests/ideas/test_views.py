@@ -10,6 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from ideas.models import Idea, IdeaStatus, InnovationType
 from portal.models import DomainEvent, Organisation, Unit, User
+from portfolio.models import Initiative
 
 
 @pytest.fixture
@@ -179,6 +180,21 @@ def test_detail_query_count_is_pinned(
     # attachments, comments, support/follow state
     with django_assert_num_queries(12):
         client.get(idea.get_absolute_url())
+
+
+def test_accepted_idea_page_reads_its_initiative_with_the_idea(
+    initiative: Initiative,
+    alice: User,
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    client = client_for(alice)
+    # the 12 above and the board's decisions; the initiative and its phase come with the idea
+    with django_assert_num_queries(13):
+        response = client.get(initiative.idea.get_absolute_url())
+    html = response.content.decode()
+    assert f"i fasen {initiative.phase.name}" in html
+    assert reverse("portfolio:initiative", args=[initiative.pk]) in html
 
 
 def test_other_peoples_drafts_are_hidden(
