@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from ideas.search import MAX_QUERY_LENGTH
 from portal.params import parse_id
@@ -23,7 +23,8 @@ def find_initiatives(
     limit: int = SEARCH_LIMIT,
 ) -> list[Initiative]:
     """At most `limit` of `initiatives` whose title contains `text` or whose idea has the
-    number `text`, by title, leaving out `exclude`. Blank text gives the first by title."""
+    number `text` (that one first), by title, leaving out `exclude`. Blank text gives the
+    first by title."""
     text = text.strip()[:MAX_QUERY_LENGTH]
     found = initiatives.select_related("idea").order_by("idea__title", "pk")
     if text:
@@ -31,6 +32,10 @@ def find_initiatives(
         number = parse_id(text.removeprefix("#").removeprefix("nr.").strip())
         if number is not None:
             matches |= Q(idea_id=number)
+            # «12» finds idea 12 first, then the titles with 12 in them.
+            found = found.order_by(
+                Case(When(idea_id=number, then=Value(0)), default=Value(1)), "idea__title", "pk"
+            )
         found = found.filter(matches)
     if exclude:
         found = found.exclude(pk__in=list(exclude))
