@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bench.floor import initiatives_taken_into_use
 from ideas.models import (
-    CLOSED_STATUSES,
     Attachment,
     Comment,
     Follow,
@@ -61,7 +60,7 @@ from portfolio.models import (
 )
 from portfolio.selectors.benefits import realised_by_latest
 from portfolio.selectors.flow import initiatives_with_phase_time
-from portfolio.selectors.triage import MERGE_TARGETS_SHOWN, _waiting_for_board, _with_revisit_date
+from portfolio.selectors.triage import _waiting_for_board, _with_revisit_date
 
 PAGE_SIZE = 25
 _ENGINE = engines["django"]
@@ -504,26 +503,25 @@ def triage_floor(request: HtmxRequest) -> HttpResponse:
 
 
 MEETING_TEMPLATE = _template(
-    """<h1>{{ meeting.title }} {{ meeting.held_on }}</h1><ol>{% for idea in ideas %}<li>
-<h2>{{ idea.title }}</h2><p>{{ idea.question }} {{ idea.innovation_type__name }}
-{{ idea.unit__name }} {{ idea.submitter__first_name }} {{ idea.revisit_on }}</p>
-{% for kind in kinds %}<form method="post" action="/portefolje/ideer/{{ idea.id }}/behandle/">
-{% csrf_token %}<input type="hidden" name="handling" value="{{ kind }}">
-{% if kind == "accept" %}<select name="fase">{% for p in phases %}<option value="{{ p.id }}">
-{{ p.name }}</option>{% endfor %}</select><select name="eier">{% for m in members %}
-<option value="{{ m.id }}">{{ m.first_name }} {{ m.last_name }}</option>{% endfor %}</select>
-{% elif kind == "merge" %}<select name="inn_i">{% for t in targets %}<option value="{{ t.id }}">
-{{ t.title }}</option>{% endfor %}</select>{% endif %}<textarea name="begrunnelse"></textarea>
-<button type="submit">{{ kind }}</button></form>{% endfor %}</li>{% endfor %}</ol>
+    """<h1>{{ meeting.title }} {{ meeting.held_on }}</h1><p>{{ participants|join:", " }}</p>
+<ol>{% for idea in ideas %}<li><h2><a href="/ideer/{{ idea.id }}/">{{ idea.title }}</a></h2>
+<p>{{ idea.question }} {{ idea.innovation_type__name }} {{ idea.unit__name }}
+{{ idea.submitter__first_name }} {{ idea.submitter__last_name }}
+{{ idea.submitted_at|date:"j. F Y" }} {{ idea.revisit_on }} {{ idea.assessment__id }}</p>
+<details><summary>Behandle saken</summary>
+<a href="/portefolje/ideer/{{ idea.id }}/behandle/?meeting={{ meeting.id }}">Åpne</a></details>
+</li>{% endfor %}</ol><form method="post" action="/portefolje/moter/{{ meeting.id }}/avslutt/">
+{% csrf_token %}<button type="submit">Avslutt</button></form>
 <p>{{ stalled_count }}</p><ul>{% for s in stalled %}<li>{{ s.idea__title }} {{ s.phase__name }}
-</li>{% endfor %}</ul>"""
+{{ s.owner__first_name }} {{ s.phase_entered_at }}</li>{% endfor %}</ul>"""
 )
-DECISION_KINDS = ("assess", "accept", "park", "reject", "merge")
 
 
 @require_GET
 @role_required(Role.BOARD)
 def meeting_floor(request: HtmxRequest, pk: int) -> HttpResponse:
+    """What the meeting page shows: each agenda item's summary (its decision forms load on
+    demand, as on the page), the participants and the stalled initiatives."""
     organisation = request.organisation
     meeting = (
         Meeting.objects.filter(organisation=organisation, pk=pk)
@@ -537,36 +535,24 @@ def meeting_floor(request: HtmxRequest, pk: int) -> HttpResponse:
         _with_revisit_date(Idea.objects.filter(organisation=organisation))
         .filter(_waiting_for_board(timezone.localdate()) | decided_here)
         .order_by("submitted_at", "id")
-        .values(*INBOX_COLUMNS)
+        .values(*INBOX_COLUMNS, "submitter__last_name")
     )
     page = Paginator(ideas, 20).get_page(request.GET.get("side"))
-    targets = (
-        Idea.objects.filter(organisation=organisation)
-        .exclude(status__in=[*CLOSED_STATUSES, IdeaStatus.DRAFT])
-        .order_by("-submitted_at", "-id")
-        .values("id", "title")[:MERGE_TARGETS_SHOWN]
-    )
     stalled = Initiative.objects.filter(
         organisation=organisation,
         phase__kind=PhaseKind.ACTIVE,
         phase_entered_at__lt=timezone.now() - timedelta(days=_stalled_days(organisation.pk)),
     ).order_by("phase_entered_at", "pk")
+    participants = User.objects.filter(board_meetings__id=pk).values_list("first_name", flat=True)
     context = {
         "meeting": meeting,
         "ideas": list(page.object_list),
-        "kinds": DECISION_KINDS,
-        "phases": list(
-            Phase.objects.filter(organisation=organisation, kind=PhaseKind.ACTIVE)
-            .order_by("order")
-            .values("id", "name")
+        "participants": list(participants),
+        "stalled": list(
+            stalled.values("idea__title", "phase__name", "owner__first_name", "phase_entered_at")[
+                :20
+            ]
         ),
-        "members": list(
-            User.objects.filter(memberships__organisation=organisation, is_active=True)
-            .order_by("first_name", "last_name", "email")
-            .values("id", "first_name", "last_name")
-        ),
-        "targets": sorted(targets, key=lambda t: (t["title"].lower(), t["id"])),
-        "stalled": list(stalled.values("idea__title", "phase__name")[:20]),
         "stalled_count": stalled.count(),
     }
     return _render(MEETING_TEMPLATE, context, request)
