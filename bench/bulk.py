@@ -125,3 +125,42 @@ class Steps:
         for name, took in self.times:
             say(f"  {name.ljust(width)}  {took:6.1f} s")
         say(f"  {'in all'.ljust(width)}  {total:6.1f} s")
+
+
+@contextmanager
+def loading(tables: Sequence[str]) -> Iterator[None]:
+    """Bulk-load the tables without their foreign keys and non-unique indexes, then put
+    them back: one index build and one validating join per constraint is far cheaper than
+    keeping a dozen indexes (three of them GIN) and a trigger check per row up to date
+    during a COPY of hundreds of thousands of rows. The same definitions come back
+    (`pg_get_constraintdef`, `pg_get_indexdef`). Run it inside a transaction: DDL is
+    transactional in PostgreSQL, so a seed that fails or is stopped leaves them as they were.
+    Primary keys and unique indexes stay, so duplicates still fail at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY conname",
+            [list(tables)],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY 1",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
+from time import perf_counter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -53,7 +54,7 @@ from bench.benefits import (
     WITHOUT_INDICATOR,
     indicator_with_values,
 )
-from bench.bulk import Steps, copy_rows, copy_tuples, say
+from bench.bulk import Steps, copy_rows, copy_tuples, loading, say
 from bench.dashboard import SHARED_WITH_OTHERS, YEAR, ensure_maturity_data, five_year_history
 from bench.seed import RANDOM_SEED, require_bench_database, seed_scale_data
 from ideas.models import Idea, IdeaStatus
@@ -113,6 +114,43 @@ MEETING_HISTORY_DAYS = 5 * 365
 def seed_all(*, organisations: int, ideas: int, largest: int = LARGEST) -> None:
     require_bench_database()
     steps = Steps()
+    with transaction.atomic(), loading(bulk_tables()):
+        orgs = seed_scenario(organisations, ideas, largest, steps)
+        step = perf_counter()
+    say(f"  indexes and foreign keys back: {perf_counter() - step:.1f} s")
+    steps.times.append(("indexes and foreign keys back", perf_counter() - step))
+    with steps("in use since"):
+        # The maintained column, as move_initiative leaves it; its subqueries want the
+        # visits' index, so it runs once that is back.
+        refresh_in_use_since(Initiative.objects.filter(organisation__in=orgs))
+    with steps("VACUUM ANALYZE"):
+        vacuum_analyze_all()
+    print_counts(orgs)
+    steps.summary()
+
+
+def bulk_tables() -> list[str]:
+    """The tables the scenario fills with thousands of rows."""
+    big: list[type[models.Model]] = [
+        Idea,
+        DomainEvent,
+        Initiative,
+        PhaseVisit,
+        ChecklistAnswer,
+        Decision,
+        Meeting,
+        Benefit,
+        Indicator,
+        Measurement,
+        StatusReport,
+    ]
+    tables = [model._meta.db_table for model in big]
+    tables += [f.remote_field.through._meta.db_table for f in Idea._meta.local_many_to_many]
+    tables.append(Meeting.participants.through._meta.db_table)
+    return tables
+
+
+def seed_scenario(organisations: int, ideas: int, largest: int, steps: Steps) -> list[Organisation]:
     orgs = seed_scale_data(organisations=organisations, ideas=ideas, steps=steps, vacuum=False)
     with steps("initiatives, phase visits, checkpoints"):
         initiatives = ensure_initiatives(orgs, largest)
@@ -133,10 +171,7 @@ def seed_all(*, organisations: int, ideas: int, largest: int = LARGEST) -> None:
         f"added: initiatives in {len(initiatives)} organisations, {decisions:,} decisions, "
         f"{benefits:,} benefits, {reports:,} status reports, {council:,} council reports"
     )
-    with steps("VACUUM ANALYZE"):
-        vacuum_analyze_all()
-    print_counts()
-    steps.summary()
+    return orgs
 
 
 def vacuum_analyze_all() -> None:
@@ -145,8 +180,21 @@ def vacuum_analyze_all() -> None:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(map(connection.ops.quote_name, tables))}")
 
 
-def print_counts() -> None:
-    """Rows per table (exact counts), the largest first."""
+def print_counts(orgs: Sequence[Organisation]) -> None:
+    """Rows per table (exact counts), the largest first, and how the initiatives spread."""
+    per_org = sorted(
+        Organisation.objects.filter(pk__in=[org.pk for org in orgs])
+        .annotate(n=Count("initiatives"))
+        .values_list("n", "name"),
+        reverse=True,
+    )
+    if per_org:
+        middle = per_org[len(per_org) // 2]
+        say(
+            "initiatives per organisation: "
+            + ", ".join(f"{name} {n:,}" for n, name in per_org[:3])
+            + f" … median {middle[1]} {middle[0]:,} … smallest {per_org[-1][1]} {per_org[-1][0]:,}"
+        )
     tables = sorted(connection.introspection.django_table_names(only_existing=True))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -296,7 +344,6 @@ def ensure_initiatives(orgs: Sequence[Organisation], largest: int) -> dict[int, 
                 for phase, entered, left in visits
             ],
         )
-        refresh_in_use_since(Initiative.objects.filter(organisation__in=todo))
         copy_rows(
             ChecklistAnswer,
             [
