@@ -45,6 +45,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bench.board import accepted_ideas, insert_initiatives
+from bench.bulk import copy_update
 from bench.seed import (
     BATCH_SIZE,
     RANDOM_SEED,
@@ -220,9 +221,7 @@ def ensure_maturity_data(orgs: list[Organisation], *, detailed: set[int]) -> Non
                         created_at=at(measure.period.start_year, 3 + 3 * n, 15, 12),
                     )
                 )
-    StrategicMeasure.objects.bulk_update(
-        measures, ["owner", "status", "due_date", "version"], batch_size=BATCH_SIZE
-    )
+    copy_update(StrategicMeasure, measures, ["owner", "status", "due_date", "version"])
     MeasureNote.objects.bulk_create(notes, batch_size=BATCH_SIZE)
 
     hand_entered = list(Kpi.objects.filter(organisation__in=todo, metric=""))

@@ -54,9 +54,9 @@ from bench.benefits import (
     WITHOUT_INDICATOR,
     indicator_with_values,
 )
-from bench.bulk import Steps, copy_rows, copy_tuples, loading, say
+from bench.bulk import Steps, copy_rows, copy_tuples, copy_values, loading, say
 from bench.dashboard import SHARED_WITH_OTHERS, YEAR, ensure_maturity_data, five_year_history
-from bench.seed import RANDOM_SEED, require_bench_database, seed_scale_data
+from bench.seed import EVENT_FIELDS, RANDOM_SEED, require_bench_database, seed_scale_data
 from ideas.models import Idea, IdeaStatus
 from maturity.events import MaturityAction
 from maturity.models import ReportStatus, StrategyReport, YearlyAssessment
@@ -209,6 +209,9 @@ def print_counts(orgs: Sequence[Organisation]) -> None:
         say(f"  {table:<40} {n:>9,}")
 
 
+Event = tuple[int, int | None, str, str, int, dict[str, Any], dict[str, Any], datetime]
+
+
 def event(
     org_id: int,
     actor_id: int | None,
@@ -218,16 +221,17 @@ def event(
     at: datetime,
     after: dict[str, Any],
     before: dict[str, Any] | None = None,
-) -> DomainEvent:
-    return DomainEvent(
-        organisation_id=org_id,
-        actor_id=actor_id,
-        action=action,
-        subject_type=subject._meta.label_lower,
-        subject_id=subject_id,
-        before=before or {},
-        after=after,
-        occurred_at=at,
+) -> Event:
+    """A DomainEvent's row (EVENT_FIELDS), for `copy_values`."""
+    return (
+        org_id,
+        actor_id,
+        action,
+        subject._meta.label_lower,
+        subject_id,
+        before or {},
+        after,
+        at,
     )
 
 
@@ -344,21 +348,16 @@ def ensure_initiatives(orgs: Sequence[Organisation], largest: int) -> dict[int, 
                 for phase, entered, left in visits
             ],
         )
-        copy_rows(
+        copy_values(
             ChecklistAnswer,
-            [
-                ChecklistAnswer(
-                    initiative_id=i.pk,
-                    item_id=item_id,
-                    answer=ChecklistAnswerKind.DONE,
-                    answered_by_id=actor,
-                    answered_at=left,
-                )
+            ["initiative_id", "item_id", "answer", "comment", "answered_by_id", "answered_at"],
+            (
+                (i.pk, item_id, ChecklistAnswerKind.DONE, "", actor, left)
                 for i, visits, actor in zip(initiatives, histories, actors, strict=True)
                 for phase, _entered, left in visits
                 if left is not None
                 for item_id in checklists[phase.pk]
-            ],
+            ),
         )
         decisions = [
             Decision(
@@ -415,14 +414,14 @@ def ensure_initiatives(orgs: Sequence[Organisation], largest: int) -> dict[int, 
                         {"phase": before.name, "phase_id": before.pk},
                     )
                 )
-        copy_rows(DomainEvent, events)
+        copy_values(DomainEvent, EVENT_FIELDS, events)
     counts: dict[int, int] = defaultdict(int)
     for i in initiatives:
         counts[i.organisation_id] += 1
     return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
-def decision_event(decision: Decision, before: str, meeting_id: int | None) -> DomainEvent:
+def decision_event(decision: Decision, before: str, meeting_id: int | None) -> Event:
     after: dict[str, Any] = {
         "status": DECISION_STATUS[DecisionKind(decision.kind)],
         "decision": decision.kind,
@@ -572,7 +571,7 @@ def ensure_meetings(orgs: Sequence[Organisation]) -> int:
                     {"closed_at": meeting.closed_at.isoformat(), "decisions": []},
                 )
             )
-        copy_rows(DomainEvent, events)
+        copy_values(DomainEvent, EVENT_FIELDS, events)
     return len(decisions)
 
 
@@ -686,18 +685,16 @@ def ensure_benefits(orgs: Sequence[Organisation]) -> int:
             indicator.benefit_id = indicator.benefit.pk
         copy_rows(Indicator, [indicator for indicator, _values in indicators])
         by_pk = {b.pk: b for b in benefits}
-        measurements = [
-            Measurement(
-                indicator_id=indicator.pk,
-                measured_on=measured_on,
-                value=value,
-                recorded_by_id=by_pk[indicator.benefit_id].responsible_id,
-                recorded_at=at_noon(measured_on),
-            )
-            for indicator, values in indicators
-            for measured_on, value in zip(dates, values, strict=True)
-        ]
-        copy_rows(Measurement, measurements)
+        measured = [at_noon(day) for day in dates]
+        copy_values(
+            Measurement,
+            ["indicator_id", "measured_on", "value", "comment", "recorded_by_id", "recorded_at"],
+            (
+                (indicator.pk, day, value, "", by_pk[indicator.benefit_id].responsible_id, moment)
+                for indicator, values in indicators
+                for day, moment, value in zip(dates, measured, values, strict=True)
+            ),
+        )
         events = [
             event(
                 b.organisation_id,
@@ -716,7 +713,7 @@ def ensure_benefits(orgs: Sequence[Organisation]) -> int:
             )
             for b in benefits
         ]
-        for indicator, _values in indicators:
+        for indicator, values in indicators:
             benefit = by_pk[indicator.benefit_id]
             events.append(
                 event(
@@ -736,28 +733,25 @@ def ensure_benefits(orgs: Sequence[Organisation]) -> int:
                     },
                 )
             )
-        indicator_of = {indicator.pk: indicator for indicator, _values in indicators}
-        for m in measurements:
-            indicator = indicator_of[m.indicator_id]
-            benefit = by_pk[indicator.benefit_id]
-            events.append(
-                event(
-                    benefit.organisation_id,
-                    m.recorded_by_id,
-                    PortfolioAction.MEASUREMENT_RECORDED,
-                    Initiative,
-                    benefit.initiative_id,
-                    m.recorded_at,
-                    {
-                        "indicator": indicator.pk,
-                        "name": indicator.name,
-                        "measured_on": m.measured_on,
-                        "value": str(m.value),
-                        "comment": "",
-                    },
+            for day, moment, value in zip(dates, measured, values, strict=True):
+                events.append(
+                    event(
+                        benefit.organisation_id,
+                        benefit.responsible_id,
+                        PortfolioAction.MEASUREMENT_RECORDED,
+                        Initiative,
+                        benefit.initiative_id,
+                        moment,
+                        {
+                            "indicator": indicator.pk,
+                            "name": indicator.name,
+                            "measured_on": day.isoformat(),
+                            "value": str(value),
+                            "comment": "",
+                        },
+                    )
                 )
-            )
-        copy_rows(DomainEvent, events)
+        copy_values(DomainEvent, EVENT_FIELDS, events)
     return len(benefits)
 
 
@@ -800,8 +794,9 @@ def ensure_status_reports(orgs: Sequence[Organisation]) -> int:
     org_of = {pk: org_id for pk, org_id, _owner in initiatives}
     with transaction.atomic():
         copy_rows(StatusReport, reports)
-        copy_rows(
+        copy_values(
             DomainEvent,
+            EVENT_FIELDS,
             [
                 event(
                     org_of[r.initiative_id],
@@ -881,5 +876,5 @@ def ensure_council_reports(orgs: Sequence[Organisation]) -> int:
                 events.append(
                     event(r.organisation_id, None, action, StrategyReport, r.pk, moment, after)
                 )
-        copy_rows(DomainEvent, events)
+        copy_values(DomainEvent, EVENT_FIELDS, events)
     return len(reports)

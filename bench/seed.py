@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bench import texts
-from bench.bulk import Steps, copy_rows, copy_tuples, say
+from bench.bulk import Steps, copy_rows, copy_tuples, copy_values, reserve_ids, say
 from bench.clone import clone_organisations
 from ideas.events import IdeaAction
 from ideas.models import (
@@ -112,8 +112,7 @@ def ensure_ideas(orgs: Sequence[Organisation], ideas: int) -> None:
     missing = sum(max(0, t - existing.get(o.pk, 0)) for o, t in zip(orgs, targets, strict=True))
     say(f"ideas: {sum(existing.values()):,} present, {missing:,} to add")
     catalogues = Catalogue.of(orgs)
-    now = timezone.now()
-    pending: list[tuple[Idea, Catalogue, random.Random]] = []
+    plan: list[tuple[Catalogue, random.Random, int]] = []
     created = 0
     for org, target in zip(orgs, targets, strict=True):
         have = existing.get(org.pk, 0)
@@ -121,16 +120,13 @@ def ensure_ideas(orgs: Sequence[Organisation], ideas: int) -> None:
             continue
         # Seeded per organisation and size, so a top-up run is as repeatable as the first.
         rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:{have}")
-        catalogue = catalogues[org.pk]
-        pending += [
-            (build_idea(org, catalogue, rng, now), catalogue, rng) for _ in range(target - have)
-        ]
-        if len(pending) >= BATCH_SIZE * 10:
-            created += insert_ideas(pending)
-            pending = []
+        plan.append((catalogues[org.pk], rng, target - have))
+        if sum(count for _catalogue, _rng, count in plan) >= BATCH_SIZE * 10:
+            created += insert_ideas(plan)
+            plan = []
             say(f"  {created:>7,}/{missing:,} ideas")
-    if pending:
-        created += insert_ideas(pending)
+    if plan:
+        created += insert_ideas(plan)
         say(f"  {created:>7,}/{missing:,} ideas")
 
 
@@ -315,13 +311,29 @@ class Catalogue:
 
 
 @transaction.atomic
-def insert_ideas(pending: Sequence[tuple[Idea, Catalogue, random.Random]]) -> int:
-    """COPY the ideas, their «submitted» events and their links (up to three strategic
-    goals, two sustainability goals, three tags and one secondary type each)."""
+def insert_ideas(plan: Sequence[tuple[Catalogue, random.Random, int]]) -> int:
+    """Build and COPY each organisation's ideas (built as the COPY streams, so PostgreSQL
+    indexes the first while Python makes the next), then their «submitted» events and
+    their links (up to three strategic goals, two sustainability goals, three tags and
+    one secondary type each)."""
+    ids = iter(reserve_ids(Idea, sum(count for _catalogue, _rng, count in plan)))
+    pending: list[tuple[Idea, Catalogue, random.Random]] = []
+    now = timezone.now()
+
+    def build() -> Iterator[Idea]:
+        for catalogue, rng, count in plan:
+            for _ in range(count):
+                idea = build_idea(catalogue.org, catalogue, rng, now)
+                idea.pk = next(ids)
+                pending.append((idea, catalogue, rng))
+                yield idea
+
+    copy_rows(Idea, build())
     ideas = [idea for idea, _catalogue, _rng in pending]
-    copy_rows(Idea, ideas)
-    copy_rows(
-        DomainEvent, [submitted_event(idea) for idea in ideas if idea.status != IdeaStatus.DRAFT]
+    copy_values(
+        DomainEvent,
+        EVENT_FIELDS,
+        (submitted_event(idea) for idea in ideas if idea.status != IdeaStatus.DRAFT),
     )
     links: dict[str, list[tuple[int, int]]] = {
         "strategic_goals": [],
@@ -399,18 +411,31 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
     )
 
 
-def submitted_event(idea: Idea) -> DomainEvent:
-    """The event `submit_idea` records, as it looked when the idea came in."""
+EVENT_FIELDS = (
+    "organisation_id",
+    "actor_id",
+    "action",
+    "subject_type",
+    "subject_id",
+    "before",
+    "after",
+    "occurred_at",
+)
+
+
+def submitted_event(idea: Idea) -> tuple[Any, ...]:
+    """The event `submit_idea` records, as it looked when the idea came in (EVENT_FIELDS)."""
     after = snapshot(idea, IDEA_EVENT_FIELDS) | {"status": IdeaStatus.SUBMITTED, "version": 1}
     assert idea.submitted_at is not None  # drafts get no event
-    return DomainEvent(
-        organisation_id=idea.organisation_id,
-        actor_id=idea.submitter_id,
-        action=IdeaAction.SUBMITTED,
-        subject_type=Idea._meta.label_lower,
-        subject_id=idea.pk,
-        after=after,
-        occurred_at=idea.submitted_at,
+    return (
+        idea.organisation_id,
+        idea.submitter_id,
+        IdeaAction.SUBMITTED,
+        Idea._meta.label_lower,
+        idea.pk,
+        {},
+        after,
+        idea.submitted_at,
     )
 
 
