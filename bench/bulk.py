@@ -221,6 +221,8 @@ def loading(tables: Sequence[str]) -> Iterator[None]:
             cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
+        # Room to build each index in memory (the GIN ones above all); this transaction only.
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in foreign_keys:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from itertools import accumulate
 from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
@@ -69,6 +70,12 @@ INITIATOR_WEIGHTS = {
     Initiator.VOLUNTEER: 4,
     Initiator.RESEARCH: 2,
 }
+
+# The same draws as rng.choices(list(…), weights=…), with the sums made once.
+STATUSES, STATUS_CUM_WEIGHTS = list(STATUS_WEIGHTS), list(accumulate(STATUS_WEIGHTS.values()))
+INITIATORS = list(INITIATOR_WEIGHTS)
+INITIATOR_CUM_WEIGHTS = list(accumulate(INITIATOR_WEIGHTS.values()))
+VALUE_TYPES = list(ValueType.values)
 
 
 def seed_scale_data(
@@ -363,7 +370,7 @@ def insert_ideas(plan: Sequence[tuple[Catalogue, random.Random, int]]) -> int:
 
 def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now: datetime) -> Idea:
     text = texts.compose_idea(rng)
-    status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+    status = rng.choices(STATUSES, cum_weights=STATUS_CUM_WEIGHTS)[0]
     created_at = now - rng.random() * HISTORY
     submitted_at = triaged_at = None
     if status != IdeaStatus.DRAFT:
@@ -374,7 +381,7 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
     scored = triaged_at is not None and status not in CLOSED_STATUSES
 
     def score() -> int | None:
-        return rng.choices((0, 1, 2, 3), weights=(1, 3, 5, 3))[0] if scored else None
+        return rng.choices((0, 1, 2, 3), cum_weights=(1, 4, 9, 12))[0] if scored else None
 
     reuses = rng.random() < 0.1
     return Idea(
@@ -387,9 +394,9 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
         need_holder=text.need_holder,
         proposed_solution=text.proposed_solution,
         affected_parties=text.affected_parties,
-        value_types=rng.sample(list(ValueType.values), k=rng.randint(1, 3)),
+        value_types=rng.sample(VALUE_TYPES, k=rng.randint(1, 3)),
         innovation_type_id=catalogue.types[text.innovation_type],
-        initiator=rng.choices(list(INITIATOR_WEIGHTS), weights=list(INITIATOR_WEIGHTS.values()))[0],
+        initiator=rng.choices(INITIATORS, cum_weights=INITIATOR_CUM_WEIGHTS)[0],
         reuses_solution=reuses,
         reuse_url=f"https://delingsarena.example/losninger/{rng.randint(100, 9999)}"
         if reuses
