@@ -58,7 +58,7 @@ def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> int
     fields = [f for f in fields if f.column != "search_document"]  # kept by a trigger
     writers = [_writer(f) for f in fields]
     attnames = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     count = 0
     with connection.cursor() as cursor:
@@ -91,7 +91,7 @@ def copy_values(
     fails the COPY."""
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     writers = [_writer(by_name[name]) for name in fields]
-    columns = [by_name[name].column for name in fields]
+    columns = [str(by_name[name].column) for name in fields]
     if not any(writers):
         return copy_tuples(model._meta.db_table, columns, rows)
     return copy_tuples(
@@ -118,8 +118,9 @@ def copy_update(
     if connection.vendor != "postgresql":  # the seeds' smoke tests on SQLite
         return model._default_manager.bulk_update(objects, fields, batch_size=500)
     meta = model._meta
-    attnames = [meta.get_field(name).attname for name in fields]
-    columns = [meta.pk.column, *(meta.get_field(name).column for name in fields)]
+    concrete = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
+    attnames = [field.attname for field in concrete]
+    columns = [str(meta.pk.column), *(str(field.column) for field in concrete)]
     quote = connection.ops.quote_name
     table, temporary = quote(meta.db_table), quote(f"bench_update_{meta.db_table}")
     with connection.cursor() as cursor:
@@ -138,8 +139,9 @@ def copy_update(
             f"UPDATE {table} t SET {assignments} FROM {temporary} u "
             f"WHERE t.{quote(columns[0])} = u.{quote(columns[0])}"
         )
+        updated = int(cursor.rowcount)
         cursor.execute(f"DROP TABLE {temporary}")
-        return cursor.rowcount
+        return updated
 
 
 def copy_tuples(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -35,8 +35,9 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
+from bench.bulk import say
 from bench.scenario import seed_all
-from bench.seed import require_bench_database, say
+from bench.seed import require_bench_database
 from maturity.report_document import build_report_files, render_report_html
 from portal.models import Organisation
 from portal.pdf import (

@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from time import perf_counter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -144,9 +144,11 @@ def bulk_tables() -> list[str]:
         Measurement,
         StatusReport,
     ]
+    big += [
+        cast("type[models.Model]", f.remote_field.through)
+        for f in [*Idea._meta.local_many_to_many, Meeting._meta.get_field("participants")]
+    ]
     tables = [model._meta.db_table for model in big]
-    tables += [f.remote_field.through._meta.db_table for f in Idea._meta.local_many_to_many]
-    tables.append(Meeting.participants.through._meta.db_table)
     return tables
 
 
@@ -597,7 +599,7 @@ def new_decisions(orgs: Sequence[Organisation], people: People) -> list[Decision
     rng = random.Random(f"{RANDOM_SEED}:scenario:decisions")
     decisions = []
     for pk, org_id, status, triaged_at, submitted_at in ideas:
-        kind = DECISION_KINDS[status]
+        kind = DECISION_KINDS[IdeaStatus(status)]
         into = None
         if kind == DecisionKind.MERGE:
             if not targets[org_id]:

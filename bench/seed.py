@@ -232,6 +232,7 @@ def ensure_people(orgs: Sequence[Organisation], password_hash: str) -> None:
         ]
     copy_rows(User, users)
     for membership in memberships:
+        assert membership.unit is not None
         membership.user_id, membership.unit_id = membership.user.pk, membership.unit.pk
     copy_rows(Membership, memberships)
     copy_rows(Tag, tags)
