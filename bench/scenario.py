@@ -163,8 +163,10 @@ def seed_scenario(organisations: int, ideas: int, largest: int, steps: Steps) ->
     with steps("status reports"):
         reports = ensure_status_reports(orgs)
     with steps("maturity data"):
-        sizes = [org for org in orgs if org.pk in initiatives]
-        detailed = {sizes[0].pk, sizes[-1].pk} if sizes else set()
+        # The largest and the smallest as the benchmarks pick them (most initiatives, then
+        # the lowest pk; fewest, then the highest).
+        ranked = sorted(initiatives.items(), key=lambda item: (-item[1], item[0]))
+        detailed = {ranked[0][0], ranked[-1][0]} if ranked else set()
         for start in range(0, len(orgs), 100):
             ensure_maturity_data(orgs[start : start + 100], detailed=detailed)
     with steps("council reports"):
