@@ -286,16 +286,18 @@ def ensure_initiatives(orgs: Sequence[Organisation], largest: int) -> dict[int, 
         return {}
     targets = initiative_targets(orgs, largest)
     free: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for pk, org_id, status in (
+    submitted: dict[int, datetime | None] = {}
+    for pk, org_id, status, submitted_at in (
         Idea.objects.filter(
             organisation__in=todo,
             initiative__isnull=True,
             status__in=[IdeaStatus.ACCEPTED, IdeaStatus.SUBMITTED],
         )
         .order_by("pk")
-        .values_list("pk", "organisation_id", "status")
+        .values_list("pk", "organisation_id", "status", "submitted_at")
     ):
         free[org_id][status].append(pk)
+        submitted[pk] = submitted_at
     chosen: dict[int, list[int]] = {}
     promoted: list[int] = []
     for org in todo:
@@ -322,8 +324,14 @@ def ensure_initiatives(orgs: Sequence[Organisation], largest: int) -> dict[int, 
     actors: list[int] = []
     for org in todo:
         rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:scenario:initiatives")
-        for idea_id in chosen[org.pk]:
-            visits = five_year_history(phases[org.pk], rng, now)
+        # The earliest history for the earliest idea, and so on: an initiative mostly starts
+        # after its idea came in (histories reach five years back, ideas three: not always).
+        ideas = sorted(chosen[org.pk], key=lambda pk: (submitted[pk] or now, pk))
+        org_histories = sorted(
+            (five_year_history(phases[org.pk], rng, now) for _ in ideas),
+            key=lambda visits: visits[0][1],
+        )
+        for idea_id, visits in zip(ideas, org_histories, strict=True):
             shared = rng.random() < SHARED_WITH_OTHERS
             initiatives.append(
                 Initiative(
