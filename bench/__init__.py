@@ -19,7 +19,7 @@ PostgreSQL, not SQLite). Once:
   psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE nyttig_bench OWNER nyttig"
   export DATABASE_URL=postgres://nyttig:nyttig@127.0.0.1:5432/nyttig_bench
   .venv/bin/python manage.py migrate
-  .venv/bin/python -m bench seed-dashboard   # or: seed (ideas only)
+  .venv/bin/python -m bench seed   # the whole scenario, under 3 minutes
 
 then:
 

@@ -32,11 +32,24 @@ def main(argv: list[str] | None = None) -> int:
     every.add_argument(
         "--profile", action="store_true", help="also cProfile one request of each page and floor"
     )
-    seed = commands.add_parser(
-        "seed", help="top up scale data: organisations, units, members, tags and ideas"
-    )
-    seed.add_argument("--organisations", type=int, default=357, metavar="N")
-    seed.add_argument("--ideas", type=int, default=100_000, metavar="N")
+    for name in ("seed", "seed-dashboard"):
+        seed = commands.add_parser(
+            name,
+            help="the whole scenario (top-up): 357 municipalities, 100,000 ideas, initiatives "
+            "with phase histories (the largest 2,000), meetings, decisions, benefits, "
+            "measurements, status reports, maturity data and council reports, by size"
+            if name == "seed"
+            else "the same as seed (it used to add the dashboard's data to it)",
+        )
+        seed.add_argument("--organisations", type=int, default=357, metavar="N")
+        seed.add_argument("--ideas", type=int, default=100_000, metavar="N")
+        seed.add_argument(
+            "--initiatives",
+            type=int,
+            default=2_000,
+            metavar="N",
+            help="of the largest; the others in proportion to their inhabitants",
+        )
     ideas = commands.add_parser(
         "ideas", help="server time and query count of the idea screens at scale"
     )
@@ -70,17 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         "benefits", help="server time and query count of the benefit overview and status pages"
     )
     benefits.add_argument("--runs", type=int, default=30, metavar="N", help="timed runs each")
-    seed_dashboard = commands.add_parser(
-        "seed-dashboard",
-        help="the issue 9 scenario: 357 organisations, 100,000 ideas, 2,000 initiatives with "
-        "five-year histories in the largest, benefits and the maturity data",
-    )
-    seed_dashboard.add_argument("--organisations", type=int, default=357, metavar="N")
-    seed_dashboard.add_argument("--ideas", type=int, default=100_000, metavar="N")
-    seed_dashboard.add_argument("--initiatives", type=int, default=2_000, metavar="N")
-    seed_dashboard.add_argument(
-        "--small", type=int, default=10, metavar="N", help="initiatives of the smallest"
-    )
     dashboard = commands.add_parser(
         "dashboard",
         help="server time and queries of the leaders' dashboard (cold cache) against a bare "
@@ -132,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     setup_django()
-    if args.command == "seed":
-        from bench.seed import seed_scale_data
+    if args.command in {"seed", "seed-dashboard"}:
+        from bench.scenario import seed_all
 
-        seed_scale_data(organisations=args.organisations, ideas=args.ideas)
+        seed_all(organisations=args.organisations, ideas=args.ideas, largest=args.initiatives)
     elif args.command == "seed-board":
         from bench.board import seed_board
 
@@ -144,15 +146,6 @@ def main(argv: list[str] | None = None) -> int:
         from bench.benefits import seed_benefits
 
         seed_benefits(large=args.initiatives, small=args.small)
-    elif args.command == "seed-dashboard":
-        from bench.dashboard import seed_dashboard as seed_dashboard_data
-
-        seed_dashboard_data(
-            organisations=args.organisations,
-            ideas=args.ideas,
-            large=args.initiatives,
-            small=args.small,
-        )
     elif args.command == "seed-report":
         from bench.report import seed_report as seed_report_data
 

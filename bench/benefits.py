@@ -32,12 +32,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.board import WARM_UPS, Result, board_member, ensure_initiatives, measure_get, print_table
+from bench.bulk import say
 from bench.seed import (
     BATCH_SIZE,
     RANDOM_SEED,
     historical_timestamps,
     require_bench_database,
-    say,
     vacuum_analyze,
 )
 from portal.models import Membership, Organisation

@@ -29,12 +29,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from bench.bulk import say
 from bench.seed import (
     BATCH_SIZE,
     RANDOM_SEED,
     historical_timestamps,
     require_bench_database,
-    say,
     vacuum_analyze,
 )
 from ideas.models import Idea, IdeaStatus

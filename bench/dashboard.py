@@ -44,15 +44,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from bench.benefits import ensure_benefits
 from bench.board import accepted_ideas, insert_initiatives
+from bench.bulk import copy_update
 from bench.seed import (
     BATCH_SIZE,
     RANDOM_SEED,
-    require_bench_database,
-    say,
-    seed_scale_data,
-    vacuum_analyze,
 )
 from bench.urls import FLOOR_PATH
 from ideas.models import Idea
@@ -70,13 +66,10 @@ from maturity.models import (
     StrategicMeasure,
     YearlyAssessment,
 )
-from portal.models import DomainEvent, Membership, Organisation, Role
+from portal.models import Membership, Organisation, Role
 from portfolio.models import (
     Benefit,
-    ChecklistAnswer,
     ChecklistItem,
-    Decision,
-    Indicator,
     Initiative,
     Measurement,
     Phase,
@@ -104,48 +97,6 @@ ASSESSED_YEARS = (2024, 2025)
 
 
 # Seeding ----------------------------------------------------------------------------------
-
-
-def seed_dashboard(*, organisations: int, ideas: int, large: int, small: int) -> None:
-    require_bench_database()
-    started = perf_counter()
-    seed_scale_data(organisations=organisations, ideas=ideas)
-    step = perf_counter()
-    sizes = Organisation.objects.annotate(n=Count("ideas")).filter(n__gt=0).order_by("-n", "pk")
-    biggest, smallest = sizes.first(), sizes.last()
-    if biggest is None or smallest is None or biggest.pk == smallest.pk:
-        sys.exit("bench: too few organisations with ideas.")
-    for org, target in ((biggest, large), (smallest, small)):
-        added = ensure_dashboard_initiatives(org, target)
-        benefits = ensure_benefits(org)
-        say(f"{org.name}: {target:,} initiatives ({added:,} added), {benefits:,} benefits added")
-    say(f"initiatives and benefits ({perf_counter() - step:.0f} s)")
-    step = perf_counter()
-    orgs = list(Organisation.objects.order_by("pk"))
-    for batch in batched(orgs, 50):
-        ensure_maturity_data(list(batch), detailed={biggest.pk, smallest.pk})
-    say(f"maturity data for {len(orgs)} organisations ({perf_counter() - step:.0f} s)")
-    say("VACUUM ANALYZE …")
-    models = (
-        Idea,
-        Initiative,
-        PhaseVisit,
-        ChecklistAnswer,
-        Decision,
-        DomainEvent,
-        Benefit,
-        Indicator,
-        Measurement,
-        StrategicMeasure,
-        MeasureNote,
-        KpiValue,
-        YearlyAssessment,
-        DimensionAnswer,
-        CriterionTick,
-        AgreedLevel,
-    )
-    vacuum_analyze([m._meta.db_table for m in models])
-    say(f"done: seed-dashboard took {perf_counter() - started:.0f} s in all")
 
 
 Visit = tuple[Phase, datetime, datetime | None]
@@ -270,9 +221,7 @@ def ensure_maturity_data(orgs: list[Organisation], *, detailed: set[int]) -> Non
                         created_at=at(measure.period.start_year, 3 + 3 * n, 15, 12),
                     )
                 )
-    StrategicMeasure.objects.bulk_update(
-        measures, ["owner", "status", "due_date", "version"], batch_size=BATCH_SIZE
-    )
+    copy_update(StrategicMeasure, measures, ["owner", "status", "due_date", "version"])
     MeasureNote.objects.bulk_create(notes, batch_size=BATCH_SIZE)
 
     hand_entered = list(Kpi.objects.filter(organisation__in=todo, metric=""))

@@ -35,8 +35,9 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from bench.dashboard import seed_dashboard
-from bench.seed import require_bench_database, say
+from bench.bulk import say
+from bench.scenario import seed_all
+from bench.seed import require_bench_database
 from maturity.report_document import build_report_files, render_report_html
 from portal.models import Organisation
 from portal.pdf import (
@@ -52,7 +53,6 @@ from portal.pdf import (
 ORGANISATIONS = 3
 IDEAS = 3_000
 LARGE = 500
-SMALL = 10
 YEAR = 2026
 TARGET_SECONDS = 10.0
 TARGET_GATHER_SHARE = 0.30
@@ -61,7 +61,7 @@ TARGET_PEAK_MB = 500.0
 
 def seed_report(*, initiatives: int = LARGE) -> None:
     require_bench_database()
-    seed_dashboard(organisations=ORGANISATIONS, ideas=IDEAS, large=initiatives, small=SMALL)
+    seed_all(organisations=ORGANISATIONS, ideas=IDEAS, largest=initiatives)
 
 
 def largest() -> Organisation:

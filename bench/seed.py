@@ -13,18 +13,18 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from itertools import batched
-from time import perf_counter
+from itertools import accumulate
 from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.db.models import Count
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bench import texts
+from bench.bulk import Steps, copy_rows, copy_tuples, copy_values, reserve_ids, say
+from bench.clone import clone_organisations
 from ideas.events import IdeaAction
 from ideas.models import (
     CLOSED_STATUSES,
@@ -71,24 +71,44 @@ INITIATOR_WEIGHTS = {
     Initiator.RESEARCH: 2,
 }
 
+# The same draws as rng.choices(list(…), weights=…), with the sums made once.
+STATUSES, STATUS_CUM_WEIGHTS = list(STATUS_WEIGHTS), list(accumulate(STATUS_WEIGHTS.values()))
+INITIATORS = list(INITIATOR_WEIGHTS)
+INITIATOR_CUM_WEIGHTS = list(accumulate(INITIATOR_WEIGHTS.values()))
+VALUE_TYPES = list(ValueType.values)
 
-def say(message: str) -> None:
-    print(message, flush=True)
 
-
-def seed_scale_data(*, organisations: int, ideas: int) -> None:
-    started = perf_counter()
+def seed_scale_data(
+    *, organisations: int, ideas: int, steps: Steps | None = None, vacuum: bool = True
+) -> list[Organisation]:
+    """Organisations, their people and tags, and the ideas; returns the organisations."""
     require_bench_database()
-    orgs = ensure_organisations(organisations)
-    password_hash = make_password(PASSWORD)  # hashed once: 1,500 hashes would take minutes
-    for org in orgs:
-        ensure_units(org)
-        ensure_members(org, password_hash)
-        ensure_tags(org)
-    say(
-        f"{len(orgs)} organisations with units, members and tags ({perf_counter() - started:.0f} s)"
-    )
+    steps = steps or Steps()
+    with steps("organisations"):
+        orgs = ensure_organisations(organisations)
+    with steps("units, members, tags"):
+        ensure_people(orgs, make_password(PASSWORD))  # hashed once: 10,000 would take hours
+    with steps("ideas"):
+        ensure_ideas(orgs, ideas)
+    if vacuum:
+        with steps("VACUUM ANALYZE"):
+            vacuum_analyze()
+            # Every other table `create_organisation` fills (phases, checklist items, the
+            # strategy's levels, periods, criteria and KPIs …): without statistics the
+            # planner takes «phase.kind = 'active'» to match a handful of visits and nests
+            # loops over thousands (the dashboard's KPI queries), and a server with
+            # autovacuum off never gathers them.
+            tables = connection.introspection.django_table_names(only_existing=True)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"ANALYZE {', '.join(map(connection.ops.quote_name, sorted(tables)))}"
+                )
+        steps.summary()
+    return orgs
 
+
+def ensure_ideas(orgs: Sequence[Organisation], ideas: int) -> None:
+    """Top every organisation up to its share of `ideas` (Zipf by rank)."""
     targets = idea_targets(ideas, len(orgs))
     existing = {
         row["organisation"]: row["n"]
@@ -98,33 +118,23 @@ def seed_scale_data(*, organisations: int, ideas: int) -> None:
     }
     missing = sum(max(0, t - existing.get(o.pk, 0)) for o, t in zip(orgs, targets, strict=True))
     say(f"ideas: {sum(existing.values()):,} present, {missing:,} to add")
+    catalogues = Catalogue.of(orgs)
+    plan: list[tuple[Catalogue, random.Random, int]] = []
     created = 0
-    insert_started = perf_counter()
     for org, target in zip(orgs, targets, strict=True):
         have = existing.get(org.pk, 0)
         if have >= target:
             continue
         # Seeded per organisation and size, so a top-up run is as repeatable as the first.
         rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:{have}")
-        catalogue = Catalogue(org)
-        for batch in batched(range(target - have), BATCH_SIZE):
-            insert_ideas(org, catalogue, len(batch), rng)
-            created += len(batch)
-            rate = created / (perf_counter() - insert_started)
-            say(f"  {created:>7,}/{missing:,} ideas  ({org.name}, {rate:,.0f}/s)")
-
-    say("VACUUM ANALYZE …")
-    vacuum_analyze()
-    # Every other table `create_organisation` fills (phases, checklist items, innovation
-    # types, the strategy's levels, periods, criteria and KPIs …): without statistics the
-    # planner takes «phase.kind = 'active'» to match a handful of visits and nests loops
-    # over thousands (the dashboard's KPI queries), and a server with autovacuum off never
-    # gathers them.
-    tables = connection.introspection.django_table_names(only_existing=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, sorted(tables)))}")
-    total = Idea.objects.count()
-    say(f"done: {total:,} ideas in the database, seeding took {perf_counter() - started:.0f} s")
+        plan.append((catalogues[org.pk], rng, target - have))
+        if sum(count for _catalogue, _rng, count in plan) >= BATCH_SIZE * 10:
+            created += insert_ideas(plan)
+            plan = []
+            say(f"  {created:>7,}/{missing:,} ideas")
+    if plan:
+        created += insert_ideas(plan)
+        say(f"  {created:>7,}/{missing:,} ideas")
 
 
 def require_bench_database() -> None:
@@ -137,16 +147,31 @@ def require_bench_database() -> None:
 
 
 def ensure_organisations(count: int) -> list[Organisation]:
-    """The first `count` municipalities, created through the service if missing."""
+    """The first `count` municipalities. The first one missing is made by the service; the
+    others are copies of its defaults (`bench.clone`), as the service would have made them."""
     wanted = list(texts.MUNICIPALITIES)
     wanted += [(f"Testkommune {n}", f"{9000 + n}") for n in range(len(wanted) + 1, count + 1)]
-    orgs = []
-    for name, number in wanted[:count]:
-        org = Organisation.objects.filter(kommunenummer=number).first()
-        if org is None:
-            org = create_organisation(name=name, kommunenummer=number, slug=slug_for(name))
-        orgs.append(org)
-    return orgs
+    wanted = wanted[:count]
+    have = {
+        org.kommunenummer: org
+        for org in Organisation.objects.filter(kommunenummer__in=[n for _name, n in wanted])
+    }
+    missing = [(name, number) for name, number in wanted if number not in have]
+    if missing:
+        with transaction.atomic():
+            name, number = missing[0]
+            template = create_organisation(name=name, kommunenummer=number, slug=slug_for(name))
+            have[number] = template
+            now = timezone.now()
+            copies = [
+                Organisation(name=name, kommunenummer=number, slug=slug_for(name), created_at=now)
+                for name, number in missing[1:]
+            ]
+            with historical_timestamps(Organisation):
+                copy_rows(Organisation, copies)
+            clone_organisations(template, copies)
+            have.update((org.kommunenummer, org) for org in copies)
+    return [have[number] for _name, number in wanted]
 
 
 def slug_for(name: str) -> str:
@@ -162,56 +187,60 @@ def place_of(org: Organisation) -> str:
     return org.name.removesuffix(" kommune")
 
 
-def ensure_units(org: Organisation) -> None:
-    names = [u.format(place=place_of(org)) for u in texts.UNITS]
-    have = set(org.units.values_list("name", flat=True))
-    Unit.objects.bulk_create(Unit(organisation=org, name=n) for n in names if n not in have)
-
-
-def ensure_members(org: Organisation, password_hash: str) -> None:
-    """About 30 people per organisation: one admin, two board members, three leaders, staff."""
-    rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:members")
-    people = []
-    for n in range(MEMBERS_PER_ORGANISATION):
-        first, last = rng.choice(texts.FIRST_NAMES), rng.choice(texts.LAST_NAMES)
-        email = ascii_fold(f"{first}.{last}.{n}@{org.slug}.example".lower())
-        people.append((email, first, last))
-    emails = [email for email, _first, _last in people]
-    have_users = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    User.objects.bulk_create(
-        User(email=email, first_name=first, last_name=last, password=password_hash)
-        for email, first, last in people
-        if email not in have_users
+def ensure_people(orgs: Sequence[Organisation], password_hash: str) -> None:
+    """Units, about 30 members (one admin, two board members, three leaders, staff) and
+    tags for every organisation that has no units yet, in one COPY per table. Bulk rows,
+    as `add_member` would leave them: 30 service calls for each of 357 organisations
+    would take longer than all the ideas."""
+    with_units = set(
+        Unit.objects.filter(organisation__in=orgs).values_list("organisation_id", flat=True)
     )
-    members = set(
-        Membership.objects.filter(organisation=org, user__email__in=emails).values_list(
-            "user__email", flat=True
-        )
-    )
-    units = list(org.units.all())
-    user_ids = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
-    # Bulk rows, as `add_member` would leave them: 30 service calls for each of 357
-    # organisations would take longer than all the ideas.
-    member_units = [rng.choice(units) for _ in people]
-    Membership.objects.bulk_create(
-        Membership(
-            organisation=org, user_id=user_ids[email], role=role_for(n), unit=member_units[n]
-        )
-        for n, (email, _first, _last) in enumerate(people)
-        if email not in members
-    )
+    todo = [org for org in orgs if org.pk not in with_units]
+    if not todo:
+        return
+    units = {
+        org.pk: [
+            Unit(organisation_id=org.pk, name=u.format(place=place_of(org))) for u in texts.UNITS
+        ]
+        for org in todo
+    }
+    copy_rows(Unit, [unit for org_units in units.values() for unit in org_units])
+    users, memberships, tags = [], [], []
+    for org in todo:
+        rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:members")
+        for n in range(MEMBERS_PER_ORGANISATION):
+            first, last = rng.choice(texts.FIRST_NAMES), rng.choice(texts.LAST_NAMES)
+            user = User(
+                email=ascii_fold(f"{first}.{last}.{n}@{org.slug}.example".lower()),
+                first_name=first,
+                last_name=last,
+                password=password_hash,
+            )
+            users.append(user)
+            memberships.append(
+                Membership(
+                    organisation_id=org.pk,
+                    user=user,
+                    role=role_for(n),
+                    unit=rng.choice(units[org.pk]),
+                )
+            )
+        rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:tags")
+        tags += [
+            Tag(organisation_id=org.pk, name=name)
+            for name in rng.sample(texts.TAGS, k=TAGS_PER_ORGANISATION)
+        ]
+    copy_rows(User, users)
+    for membership in memberships:
+        assert membership.unit is not None
+        membership.user_id, membership.unit_id = membership.user.pk, membership.unit.pk
+    copy_rows(Membership, memberships)
+    copy_rows(Tag, tags)
 
 
 def role_for(n: int) -> Role:
     """One administrator, two board members, three leaders, the rest staff."""
     return Role.ADMIN if n == 0 else Role.BOARD if n < 3 else Role.LEADER if n < 6 else Role.STAFF
-
-
-def ensure_tags(org: Organisation) -> None:
-    rng = random.Random(f"{RANDOM_SEED}:{org.kommunenummer}:tags")
-    names = rng.sample(texts.TAGS, k=TAGS_PER_ORGANISATION)
-    have = set(org.tags.annotate(lower=Lower("name")).values_list("lower", flat=True))
-    Tag.objects.bulk_create(Tag(organisation=org, name=n) for n in names if n.lower() not in have)
 
 
 def idea_targets(total: int, organisations: int) -> list[int]:
@@ -247,42 +276,102 @@ class Catalogue:
     """The ids of one organisation's rows that its ideas refer to."""
 
     def __init__(self, org: Organisation) -> None:
-        self.units = {u.name: u.pk for u in org.units.all()}
-        self.types = {t.code: t.pk for t in InnovationType.objects.filter(organisation=org)}
-        self.goals = list(
-            StrategicGoal.objects.filter(organisation=org).values_list("pk", flat=True)
-        )
-        self.sdgs = list(
-            SustainabilityGoal.objects.filter(organisation=org).values_list("pk", flat=True)
-        )
-        self.tags = list(org.tags.values_list("pk", flat=True))
-        self.submitters = list(
-            Membership.objects.filter(organisation=org).values_list("user_id", flat=True)
-        )
+        self.org = org
+        self.units: dict[str, int] = {}
+        self.types: dict[str, int] = {}
+        self.goals: list[int] = []
+        self.sdgs: list[int] = []
+        self.tags: list[int] = []
+        self.submitters: list[int] = []
         self.place = place_of(org)
 
+    @classmethod
+    def of(cls, orgs: Sequence[Organisation]) -> dict[int, Catalogue]:
+        """Every organisation's catalogue, in one query per table."""
+        found = {org.pk: cls(org) for org in orgs}
+        for pk, org_id, name in Unit.objects.filter(organisation__in=orgs).values_list(
+            "pk", "organisation_id", "name"
+        ):
+            found[org_id].units[name] = pk
+        for pk, org_id, code in InnovationType.objects.filter(organisation__in=orgs).values_list(
+            "pk", "organisation_id", "code"
+        ):
+            found[org_id].types[code] = pk
+        pools: list[tuple[type[models.Model], str]] = [
+            (StrategicGoal, "goals"),
+            (SustainabilityGoal, "sdgs"),
+            (Tag, "tags"),
+        ]
+        for model, attribute in pools:
+            for pk, org_id in (
+                model._default_manager.filter(organisation__in=orgs)
+                .order_by("pk")
+                .values_list("pk", "organisation_id")
+            ):
+                getattr(found[org_id], attribute).append(pk)
+        for user_id, org_id in (
+            Membership.objects.filter(organisation__in=orgs)
+            .order_by("pk")
+            .values_list("user_id", "organisation_id")
+        ):
+            found[org_id].submitters.append(user_id)
+        return found
 
-def insert_ideas(org: Organisation, catalogue: Catalogue, count: int, rng: random.Random) -> None:
+
+@transaction.atomic
+def insert_ideas(plan: Sequence[tuple[Catalogue, random.Random, int]]) -> int:
+    """Build and COPY each organisation's ideas (built as the COPY streams, so PostgreSQL
+    indexes the first while Python makes the next), then their «submitted» events and
+    their links (up to three strategic goals, two sustainability goals, three tags and
+    one secondary type each)."""
+    ids = iter(reserve_ids(Idea, sum(count for _catalogue, _rng, count in plan)))
+    pending: list[tuple[Idea, Catalogue, random.Random]] = []
     now = timezone.now()
-    ideas = [build_idea(org, catalogue, rng, now) for _ in range(count)]
-    with transaction.atomic(), historical_timestamps(Idea):
-        Idea.objects.bulk_create(ideas)
-        DomainEvent.objects.bulk_create(
-            submitted_event(idea) for idea in ideas if idea.status != IdeaStatus.DRAFT
-        )
-        link(Idea.strategic_goals.field, ideas, catalogue.goals, rng, most=3)
-        link(Idea.sustainability_goals.field, ideas, catalogue.sdgs, rng, most=2)
-        link(Idea.tags.field, ideas, catalogue.tags, rng, most=3)
-        secondary = {
-            idea.pk: [t for t in catalogue.types.values() if t != idea.innovation_type_id]
-            for idea in ideas
-        }
-        link(Idea.secondary_types.field, ideas, secondary, rng, most=1)
+
+    def build() -> Iterator[Idea]:
+        for catalogue, rng, count in plan:
+            for _ in range(count):
+                idea = build_idea(catalogue.org, catalogue, rng, now)
+                idea.pk = next(ids)
+                pending.append((idea, catalogue, rng))
+                yield idea
+
+    copy_rows(Idea, build())
+    ideas = [idea for idea, _catalogue, _rng in pending]
+    copy_values(
+        DomainEvent,
+        EVENT_FIELDS,
+        (submitted_event(idea) for idea in ideas if idea.status != IdeaStatus.DRAFT),
+    )
+    links: dict[str, list[tuple[int, int]]] = {
+        "strategic_goals": [],
+        "sustainability_goals": [],
+        "tags": [],
+        "secondary_types": [],
+    }
+    for idea, catalogue, rng in pending:
+        for name, pool, most in (
+            ("strategic_goals", catalogue.goals, 3),
+            ("sustainability_goals", catalogue.sdgs, 2),
+            ("tags", catalogue.tags, 3),
+        ):
+            for pk in rng.sample(pool, k=min(len(pool), rng.randint(0, most))):
+                links[name].append((idea.pk, pk))
+        if rng.random() < 0.5:
+            others = [t for t in catalogue.types.values() if t != idea.innovation_type_id]
+            if others:
+                links["secondary_types"].append((idea.pk, rng.choice(others)))
+    for name, rows in links.items():
+        field = cast("models.ManyToManyField[Any, Any]", Idea._meta.get_field(name))
+        through = cast("type[models.Model]", field.remote_field.through)
+        columns = [f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"]
+        copy_tuples(through._meta.db_table, columns, rows)
+    return len(ideas)
 
 
 def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now: datetime) -> Idea:
     text = texts.compose_idea(rng)
-    status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
+    status = rng.choices(STATUSES, cum_weights=STATUS_CUM_WEIGHTS)[0]
     created_at = now - rng.random() * HISTORY
     submitted_at = triaged_at = None
     if status != IdeaStatus.DRAFT:
@@ -293,7 +382,7 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
     scored = triaged_at is not None and status not in CLOSED_STATUSES
 
     def score() -> int | None:
-        return rng.choices((0, 1, 2, 3), weights=(1, 3, 5, 3))[0] if scored else None
+        return rng.choices((0, 1, 2, 3), cum_weights=(1, 4, 9, 12))[0] if scored else None
 
     reuses = rng.random() < 0.1
     return Idea(
@@ -306,9 +395,9 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
         need_holder=text.need_holder,
         proposed_solution=text.proposed_solution,
         affected_parties=text.affected_parties,
-        value_types=rng.sample(list(ValueType.values), k=rng.randint(1, 3)),
+        value_types=rng.sample(VALUE_TYPES, k=rng.randint(1, 3)),
         innovation_type_id=catalogue.types[text.innovation_type],
-        initiator=rng.choices(list(INITIATOR_WEIGHTS), weights=list(INITIATOR_WEIGHTS.values()))[0],
+        initiator=rng.choices(INITIATORS, cum_weights=INITIATOR_CUM_WEIGHTS)[0],
         reuses_solution=reuses,
         reuse_url=f"https://delingsarena.example/losninger/{rng.randint(100, 9999)}"
         if reuses
@@ -330,38 +419,32 @@ def build_idea(org: Organisation, catalogue: Catalogue, rng: random.Random, now:
     )
 
 
-def submitted_event(idea: Idea) -> DomainEvent:
-    """The event `submit_idea` records, as it looked when the idea came in."""
+EVENT_FIELDS = (
+    "organisation_id",
+    "actor_id",
+    "action",
+    "subject_type",
+    "subject_id",
+    "before",
+    "after",
+    "occurred_at",
+)
+
+
+def submitted_event(idea: Idea) -> tuple[Any, ...]:
+    """The event `submit_idea` records, as it looked when the idea came in (EVENT_FIELDS)."""
     after = snapshot(idea, IDEA_EVENT_FIELDS) | {"status": IdeaStatus.SUBMITTED, "version": 1}
     assert idea.submitted_at is not None  # drafts get no event
-    return DomainEvent(
-        organisation_id=idea.organisation_id,
-        actor_id=idea.submitter_id,
-        action=IdeaAction.SUBMITTED,
-        subject_type=Idea._meta.label_lower,
-        subject_id=idea.pk,
-        after=after,
-        occurred_at=idea.submitted_at,
+    return (
+        idea.organisation_id,
+        idea.submitter_id,
+        IdeaAction.SUBMITTED,
+        Idea._meta.label_lower,
+        idea.pk,
+        {},
+        after,
+        idea.submitted_at,
     )
-
-
-def link(
-    field: models.ManyToManyField[Any, Any],
-    ideas: Sequence[Idea],
-    choices: list[int] | dict[int, list[int]],
-    rng: random.Random,
-    *,
-    most: int,
-) -> None:
-    """Between 0 and `most` random rows per idea in the field's through table."""
-    through = cast("type[models.Model]", field.remote_field.through)
-    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-    rows = []
-    for idea in ideas:
-        pool = choices[idea.pk] if isinstance(choices, dict) else choices
-        for pk in rng.sample(pool, k=min(len(pool), rng.randint(0, most))):
-            rows.append(through(**{source: idea.pk, target: pk}))
-    through._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def vacuum_analyze(tables: Sequence[str] | None = None) -> None:

@@ -8,6 +8,8 @@ saksbehandling, sykefravær) occur often, as they do in real idea portals.
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 from dataclasses import dataclass
 
@@ -373,6 +375,84 @@ MUNICIPALITIES: list[tuple[str, str]] = [
     ("Modalen kommune", "4629"),
     ("Utsira kommune", "1151"),
 ]
+
+# Inhabitants (SSB, 1 January 2024, rounded) of the largest municipalities, by kommunenummer.
+POPULATIONS: dict[str, int] = {
+    "0301": 717_700,
+    "4601": 291_200,
+    "5001": 214_600,
+    "1103": 149_000,
+    "3201": 130_800,
+    "4204": 116_500,
+    "3301": 103_300,
+    "3203": 98_500,
+    "3205": 90_300,
+    "3107": 85_200,
+    "1108": 83_300,
+    "5501": 78_700,
+    "3105": 59_400,
+    "4003": 56_000,
+    "1508": 60_100,
+    "3907": 65_500,
+    "4203": 46_100,
+    "1804": 53_700,
+    "3909": 48_100,
+    "3905": 58_500,
+    "1149": 43_100,
+    "3209": 42_400,
+    "3207": 62_000,
+    "3101": 31_900,
+    "3103": 51_000,
+    "3411": 35_300,
+    "1106": 38_200,
+    "4001": 37_400,
+    "3403": 32_700,
+    "3407": 30_600,
+    "3405": 29_100,
+    "1506": 32_800,
+    "3303": 28_200,
+    "3305": 31_500,
+    "5503": 24_900,
+    "3222": 48_700,
+    "1124": 28_900,
+    "3901": 27_900,
+    "1505": 24_200,
+    "4627": 30_300,
+    "5006": 24_200,
+    "3420": 21_800,
+    "4202": 24_500,
+    "5035": 25_100,
+    "5601": 21_700,
+    "1806": 21_600,
+    "4621": 16_100,
+    "5037": 20_300,
+    "3212": 20_300,
+    "3401": 18_100,
+}
+# Past those, the real rank-size curve of Norway's municipalities (rank: inhabitants),
+# interpolated on a log scale: the list's order there is approximate, so are the sizes.
+_RANK_SIZES = (
+    (50, 18_000),
+    (100, 10_500),
+    (150, 6_600),
+    (200, 4_400),
+    (250, 2_900),
+    (300, 1_900),
+    (340, 1_000),
+    (357, 200),
+)
+
+
+def population(rank: int, kommunenummer: str) -> int:
+    """Inhabitants of the municipality at `rank` (1 = largest) in MUNICIPALITIES."""
+    if kommunenummer in POPULATIONS:
+        return POPULATIONS[kommunenummer]
+    for (low, low_size), (high, high_size) in itertools.pairwise(_RANK_SIZES):
+        if rank <= high:
+            share = (max(rank, low) - low) / (high - low)
+            return round(math.exp(math.log(low_size) + share * math.log(high_size / low_size)))
+    return _RANK_SIZES[-1][1]
+
 
 # Twelve units per municipality; "{place}" is the municipality's name without «kommune».
 UNITS: list[str] = [
