@@ -42,12 +42,11 @@ from portfolio.selectors.status import latest_published_status
 
 def open_checklist_items(initiative: Initiative) -> list[ChecklistItem]:
     """Checkpoints of the current phase not yet settled as «Utført» or «Ikke relevant»."""
-    settled = set(
-        ChecklistAnswer.objects.filter(
-            initiative=initiative, item__phase=initiative.phase, answer__in=SETTLED_ANSWERS
-        ).values_list("item_id", flat=True)
-    )
-    return [item for item in initiative.phase.checklist.all() if item.pk not in settled]
+    settled = ChecklistAnswer.objects.filter(
+        initiative_id=initiative.pk, answer__in=SETTLED_ANSWERS
+    ).values("item_id")
+    # One query, and the phase by its id: the caller's phase need not be loaded.
+    return list(ChecklistItem.objects.filter(phase_id=initiative.phase_id).exclude(pk__in=settled))
 
 
 CARDS_PER_COLUMN = 20  # about 1 ms of rendering per card: 6 columns × 20 stay well under 300 ms

@@ -41,6 +41,14 @@ def move_initiative(
     StaleVersion; missing answers raise ChecklistIncomplete. Nothing is saved then.
     """
     current = lock_at_version(Initiative.objects.all(), pk=initiative.pk, expected=expected_version)
+    # The row is locked alone (lock_row); its phase and organisation as the caller read them,
+    # when they are still the same rows, save two queries.
+    for relation in (Initiative.phase, Initiative.organisation):
+        field = relation.field
+        if relation.is_cached(initiative) and (
+            getattr(initiative, field.attname) == getattr(current, field.attname)
+        ):
+            setattr(current, field.name, getattr(initiative, field.name))
     if to_phase.organisation_id != current.organisation_id or to_phase.kind == PhaseKind.INBOX:
         raise ValueError("Move to one of the organisation's phases on the board.")
     if to_phase.pk == current.phase_id:

@@ -133,6 +133,7 @@ def move(request: HtmxRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    initiative.organisation = request.organisation  # the same row (for_organisation)
     if not request.membership.has_role(Role.BOARD):
         raise PermissionDenied
     open_items = open_checklist_items(initiative)

@@ -358,3 +358,22 @@ def test_the_card_sums_up_its_benefits(
     )
     html = client_for(bob).get(reverse("portfolio:board")).content.decode()
     assert "kr\u00a0125\u00a0000 + 1\u00a0800 timer per år" in html
+
+
+def test_a_move_makes_a_fixed_number_of_queries(
+    initiative: Initiative,
+    bob: User,
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    """Session, user, membership; the card, its open checkpoints and the target phase; the
+    locked move with its checklist, visits, version, «in use since» and event; the card in its
+    new column with the column counts. The checklist is one query, and the move reuses the
+    phase and organisation the view read."""
+    target = phases(initiative.organisation)[1]
+    data = {"fase": target.pk, "versjon": initiative.version, **all_done(initiative)}
+    client = client_for(bob)
+    client.get(reverse("portfolio:board"))
+    with django_assert_num_queries(23):
+        response = client.post(move_url(initiative), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "er flyttet fra" in response.content.decode()
