@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from time import perf_counter, process_time
-from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -36,9 +35,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from bench.board import cards_to_move, move_back, open_answers
+from bench.common import client_for, largest
 from bench.dashboard import YEAR, cold_cache, dashboard_url, print_profile
+from bench.ideas import pages_for
 from bench.urls import BOARD_FLOOR_PATH, FLOOR_PATH
-from ideas.models import Idea, IdeaStatus, InnovationTypeCode
+from ideas.models import Idea, IdeaStatus
 from portal.models import Membership, Organisation, Role
 from portfolio.models import (
     ChecklistAnswerKind,
@@ -147,51 +148,22 @@ def run(*, runs: int, only: str = "", profile: bool = False) -> None:
     print(f"\nend: {uptime()}  ({perf_counter() - started:.0f} s in all)")
 
 
-def largest() -> Organisation:
-    org = (
-        Organisation.objects.annotate(n=Count("initiatives"))
-        .filter(n__gt=0)
-        .order_by("-n", "pk")
-        .first()
-    )
-    if org is None:
-        raise SystemExit("bench: run `python -m bench seed-dashboard` first.")
-    return org
-
-
-def client_for(org: Organisation, role: str) -> Client:
-    member = (
-        Membership.objects.filter(organisation=org, role=role)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if member is None:
-        raise SystemExit(f"bench: {org.name} has no member with the role {role} to log in as.")
-    client = Client()
-    client.force_login(member.user)
-    return client
+IDEA_PAGE_NAMES = (
+    "idea list",
+    "idea list, filtered",
+    "idea list, search",
+    "idea list, search 2 words",
+    "idea list, page 40",
+    "similar ideas (htmx)",
+    "idea page",
+)
 
 
 def cases(org: Organisation) -> list[Case]:
-    ideas = Idea.objects.filter(organisation=org).exclude(status=IdeaStatus.DRAFT)
-    unit_id = (
-        ideas.values("unit").annotate(n=Count("id")).order_by("-n").values_list("unit", flat=True)
-    ).first()
-    filtered = urlencode(
-        {"type": InnovationTypeCode.PROCESS, "status": IdeaStatus.SUBMITTED, "unit": unit_id}
-    )
-    similar = urlencode({"title": "Digitalt tilsyn", "question": "Hvordan kan vi bruke sensorer"})
-    newest = ideas.order_by("-submitted_at", "-id").values_list("pk", flat=True).first()
     staff = Role.STAFF
+    # The idea screens of `bench ideas`, under the table's names.
     idea_pages = [
-        ("idea list", "/ideer/"),
-        ("idea list, filtered", f"/ideer/?{filtered}"),
-        ("idea list, search", "/ideer/?q=tjeneste"),
-        ("idea list, search 2 words", "/ideer/?q=hjemmetjenesten+velferdsteknologi"),
-        ("idea list, page 40", "/ideer/?side=40"),
-        ("similar ideas (htmx)", f"/ideer/lignende/?{similar}"),
-        ("idea page", f"/ideer/{newest}/"),
+        (name, page.url) for name, page in zip(IDEA_PAGE_NAMES, pages_for(org), strict=True)
     ]
     # The page a board member opens most: an accepted idea, with its initiative and the
     # board's decision (the one with the most history events).

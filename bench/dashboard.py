@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from bench.board import accepted_ideas, insert_initiatives
 from bench.bulk import copy_update
+from bench.common import client_for
 from bench.seed import (
     BATCH_SIZE,
     RANDOM_SEED,
@@ -435,17 +436,7 @@ def memo_clearers() -> list[Callable[[], None]]:
 
 
 def leader_client(org: Organisation) -> Client:
-    member = (
-        Membership.objects.filter(organisation=org, role=Role.LEADER)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if member is None:
-        raise SystemExit(f"bench: {org.name} has no leader to log in as.")
-    client = Client()
-    client.force_login(member.user)
-    return client
+    return client_for(org, Role.LEADER)
 
 
 def get(client: Client, url: str) -> int:

@@ -22,8 +22,9 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.common import client_for as logged_in
 from ideas.models import Idea, IdeaStatus, InnovationTypeCode
-from portal.models import Membership, Organisation, Role
+from portal.models import Organisation, Role
 
 WARM_UPS = 3
 TARGET_MS = 150.0
@@ -102,14 +103,7 @@ def run(*, runs: int, explain: bool = False) -> None:
 
 def client_for(org: Organisation) -> Client:
     """A client logged in as one of the organisation's staff (role «ansatt»)."""
-    member = (
-        Membership.objects.filter(organisation=org, role=Role.STAFF).select_related("user").first()
-    )
-    if member is None:
-        raise SystemExit(f"bench: {org.name} has no staff member to log in as.")
-    client = Client()
-    client.force_login(member.user)
-    return client
+    return logged_in(org, Role.STAFF)
 
 
 def pages_for(org: Organisation) -> list[Page]:

@@ -32,14 +32,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from bench.bulk import say
+from bench.common import largest
 from bench.scenario import seed_all
 from bench.seed import require_bench_database
 from maturity.report_document import build_report_files, render_report_html
-from portal.models import Organisation
 from portal.pdf import (
     ACCESSIBLE,
     ARCHIVE,
@@ -64,18 +63,6 @@ def seed_report(*, initiatives: int = LARGE) -> None:
     seed_all(organisations=ORGANISATIONS, ideas=IDEAS, largest=initiatives)
 
 
-def largest() -> Organisation:
-    org = (
-        Organisation.objects.annotate(n=Count("initiatives"))
-        .filter(n__gt=0)
-        .order_by("-n", "pk")
-        .first()
-    )
-    if org is None:
-        raise SystemExit("bench: run `python -m bench seed-report` first.")
-    return org
-
-
 def _children_cpu() -> float:
     times = os.times()
     return times.children_user + times.children_system
@@ -83,7 +70,7 @@ def _children_cpu() -> float:
 
 def child(*, year: int) -> None:
     """One report in this process, as a worker makes it; the figures as one line of JSON."""
-    org = largest()
+    org = largest(seed="seed-report")
     # What a worker process does when it starts (portal.celery.warm_up_pdfs), before any task.
     warm = warm_up() if settings.PDF_WARM_UP else 0.0
     started, cpu, forked_cpu = perf_counter(), process_time(), _children_cpu()

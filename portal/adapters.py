@@ -106,19 +106,12 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
                 "Simultaneous first sign-in with Entra ID",
                 extra={"event": "login_entra_simultaneous"},
             )
+            message = _(
+                "Du ble logget inn fra et annet vindu samtidig, og kontoen din er nå klar. "
+                "Logg inn på nytt for å fortsette."
+            )
             raise ImmediateHttpResponse(
-                render(
-                    request,
-                    "account/signin_refused.html",
-                    {
-                        "message": _(
-                            "Du ble logget inn fra et annet vindu samtidig, og kontoen din "
-                            "er nå klar. Logg inn på nytt for å fortsette."
-                        ),
-                        "refused_organisation": admission.organisation,
-                    },
-                    status=409,
-                )
+                _not_signed_in(request, message, admission.organisation, status=409)
             ) from None
         return user
 
@@ -154,9 +147,14 @@ class EntraSocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def _refused(request: HttpRequest, reason: identity.Refusal, organisation: Any) -> Any:
+    return _not_signed_in(request, reason.label, organisation, status=403)
+
+
+def _not_signed_in(request: HttpRequest, message: Any, organisation: Any, *, status: int) -> Any:
+    """«Du ble ikke logget inn», why, and the way back to the (organisation's) login."""
     return render(
         request,
         "account/signin_refused.html",
-        {"message": reason.label, "refused_organisation": organisation},
-        status=403,
+        {"message": message, "refused_organisation": organisation},
+        status=status,
     )

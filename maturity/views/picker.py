@@ -20,6 +20,7 @@ from maturity.forms.picker import (
 from maturity.permissions import LEADERS
 from portal.access import role_required
 from portal.http import HtmxRequest
+from portal.params import parse_id
 from portfolio.models import Initiative
 from portfolio.selectors.initiatives import chosen_initiatives, find_initiatives
 
@@ -42,7 +43,8 @@ def initiative_search(request: HtmxRequest, field: str) -> HttpResponse:
 def initiative_pick(request: HtmxRequest, field: str, pk: str) -> HttpResponse:
     # Looked up through the organisation: another organisation's initiative is a 404.
     initiatives = Initiative.objects.for_organisation(request.organisation)
-    found = chosen_initiatives(initiatives, [int(pk)])
+    number = parse_id(pk)  # 18 digits match the URL but not the column
+    found = chosen_initiatives(initiatives, [number]) if number is not None else []
     if not found:
         raise Http404
     context = {
